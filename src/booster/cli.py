@@ -1,0 +1,168 @@
+"""The ``booster`` command: run, set up and look after a Booster installation.
+
+    booster setup            migrate, import the BOOSTER pack, create demo data when empty
+    booster serve            the web server and the task worker together
+    booster worker           the task worker alone (production runs it as its own service)
+    booster demo             create the demo accounts when the database has no users
+    booster validate-pack P  check a content pack
+    booster import-pack P    store a content pack as a new version when it changed
+    booster manage ...       any Django management command
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Sequence
+
+
+def _django_setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "booster.settings.dev")
+    import django
+
+    django.setup()
+
+
+def _manage(*args: str) -> None:
+    from django.core.management import call_command
+
+    call_command(*args)
+
+
+def cmd_setup(args: argparse.Namespace) -> int:
+    _django_setup()
+    from django.conf import settings
+
+    settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+    _manage("migrate", "--no-input", "--verbosity", "0")
+    _manage("createcachetable", "--verbosity", "0")
+    from booster.programme.commands import BOOSTER_PACK_PATH, import_pack_command
+
+    if import_pack_command(str(BOOSTER_PACK_PATH)) != 0:
+        return 1
+    if not args.no_demo:
+        from booster.core.demo import demo_create
+
+        demo_create(stdout=sys.stdout)
+    if not settings.DEBUG:
+        _manage("collectstatic", "--no-input", "--verbosity", "0")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    _django_setup()
+    from booster.core.demo import demo_create
+
+    demo_create(stdout=sys.stdout)
+    return 0
+
+
+def cmd_validate_pack(args: argparse.Namespace) -> int:
+    # Validation needs no database, but the pack schema uses Django's settings for
+    # the list of languages.
+    _django_setup()
+    from booster.programme.commands import validate_pack_command
+
+    return validate_pack_command(args.path)
+
+
+def cmd_import_pack(args: argparse.Namespace) -> int:
+    _django_setup()
+    from booster.programme.commands import import_pack_command
+
+    return import_pack_command(args.path)
+
+
+def _worker_command() -> list[str]:
+    return [sys.executable, "-m", "booster.cli", "manage", "db_worker", "--interval", "1"]
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    _django_setup()
+    _manage("db_worker")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve HTTP and WebSockets with uvicorn; start the task worker beside it."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "booster.settings.dev")
+    worker: subprocess.Popen[bytes] | None = None
+    if not args.no_worker:
+        worker = subprocess.Popen(_worker_command())  # noqa: S603 - our own interpreter
+    import uvicorn
+
+    try:
+        uvicorn.run(
+            "booster.asgi:application",
+            host=args.host,
+            port=args.port,
+            workers=args.workers if args.workers > 1 else None,
+            proxy_headers=True,
+            forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+            log_level=os.environ.get("UVICORN_LOG_LEVEL", "info"),
+            lifespan="off",
+        )
+    finally:
+        if worker is not None and worker.poll() is None:
+            worker.send_signal(signal.SIGTERM)
+            try:
+                worker.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+    return 0
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "booster.settings.dev")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["booster manage", *args.rest])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="booster", description="Booster peer groups")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    setup = sub.add_parser("setup", help="migrate, import the BOOSTER pack, create demo data")
+    setup.add_argument("--no-demo", action="store_true", help="do not create demo accounts")
+    setup.set_defaults(func=cmd_setup)
+
+    serve = sub.add_parser("serve", help="serve the web app and run the task worker")
+    serve.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    serve.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", "1")))
+    serve.add_argument("--no-worker", action="store_true", help="do not start the task worker")
+    serve.set_defaults(func=cmd_serve)
+
+    worker = sub.add_parser("worker", help="run the task worker")
+    worker.set_defaults(func=cmd_worker)
+
+    demo = sub.add_parser("demo", help="create demo accounts when there are no users")
+    demo.set_defaults(func=cmd_demo)
+
+    validate = sub.add_parser("validate-pack", help="check a content pack")
+    validate.add_argument("path")
+    validate.set_defaults(func=cmd_validate_pack)
+
+    imp = sub.add_parser("import-pack", help="store a content pack as a new version")
+    imp.add_argument("path")
+    imp.set_defaults(func=cmd_import_pack)
+
+    manage = sub.add_parser("manage", help="run a Django management command")
+    manage.add_argument("rest", nargs=argparse.REMAINDER)
+    manage.set_defaults(func=cmd_manage)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    result: int = args.func(args)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,12 @@
+"""Development: no configuration needed. Login codes and e-mails print in the terminal."""
+
+from __future__ import annotations
+
+from booster.settings.base import *  # noqa: F403
+from booster.settings.base import VAR_DIR
+from booster.settings.env import env_bool, env_str, secret_key_from_file
+
+DEBUG = env_bool("DEBUG", default=True)
+SECRET_KEY = env_str("SECRET_KEY") or secret_key_from_file(VAR_DIR / "secret_key")
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+INTERNAL_IPS = ["127.0.0.1"]

@@ -1,0 +1,23 @@
+"""HTTP routes. Pages live under a language prefix (/sv/, /fi/, /en/); machine endpoints do not."""
+
+from __future__ import annotations
+
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from booster.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.root, name="root"),
+    path("health/", core_views.health, name="health"),
+    path("admin/", admin.site.urls),
+]
+
+urlpatterns += i18n_patterns(
+    path("", include("booster.core.urls")),
+    path("accounts/", include("booster.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("programme/", include("booster.programme.urls")),
+    prefix_default_language=True,
+)
