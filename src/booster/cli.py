@@ -1,12 +1,12 @@
 """The ``booster`` command: run, set up and look after a Booster installation.
 
-    booster setup            migrate, import the BOOSTER pack, create demo data when empty
-    booster serve            the web server and the task worker together
-    booster worker           the task worker alone (production runs it as its own service)
-    booster demo             create the demo accounts when the database has no users
-    booster validate-pack P  check a content pack
-    booster import-pack P    store a content pack as a new version when it changed
-    booster manage ...       any Django management command
+booster setup            migrate, import the BOOSTER pack, create demo data when empty
+booster serve            the web server and the task worker together
+booster worker           the task worker alone (production runs it as its own service)
+booster demo             create the demo accounts when the database has no users
+booster validate-pack P  check a content pack
+booster import-pack P    store a content pack as a new version when it changed
+booster manage ...       any Django management command
 """
 
 from __future__ import annotations
@@ -61,9 +61,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_validate_pack(args: argparse.Namespace) -> int:
-    # Validation needs no database, but the pack schema uses Django's settings for
-    # the list of languages.
-    _django_setup()
+    # Validation needs neither Django nor a database.
     from booster.programme.commands import validate_pack_command
 
     return validate_pack_command(args.path)

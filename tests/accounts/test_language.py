@@ -55,7 +55,9 @@ def test_root_follows_the_browser_for_visitors(client: Client) -> None:
     assert client.get("/", HTTP_ACCEPT_LANGUAGE="de-DE")["Location"] == "/sv/"
 
 
-@pytest.mark.parametrize(("language", "word"), [("sv", "Integritet"), ("fi", "Tietosuoja"), ("en", "Privacy")])
+@pytest.mark.parametrize(
+    ("language", "word"), [("sv", "Integritet"), ("fi", "Tietosuoja"), ("en", "Privacy")]
+)
 def test_pages_speak_the_language_of_their_prefix(client: Client, language: str, word: str) -> None:
     response = client.get(f"/{language}/privacy/")
     assert response.status_code == 200

@@ -77,5 +77,7 @@ def test_password_reset_by_code(client: Client) -> None:
 
 def test_email_is_case_insensitive_at_login(client: Client) -> None:
     UserFactory(email="ilona@example.org")
-    client.post(reverse("account_login"), {"login": "ILONA@example.org", "password": DEFAULT_PASSWORD})
+    client.post(
+        reverse("account_login"), {"login": "ILONA@example.org", "password": DEFAULT_PASSWORD}
+    )
     assert isinstance(get_user(client), User)

@@ -39,7 +39,9 @@ def test_login_codes_for_one_address_are_limited(client: Client) -> None:
 
 def test_many_logins_from_one_address_are_answered_with_429(client: Client) -> None:
     statuses = {
-        client.post(reverse("account_login"), {"login": f"x{n}@example.org", "password": "x"}).status_code
+        client.post(
+            reverse("account_login"), {"login": f"x{n}@example.org", "password": "x"}
+        ).status_code
         for n in range(35)
     }
     assert 429 in statuses

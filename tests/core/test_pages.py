@@ -49,7 +49,9 @@ def test_strict_content_security_policy(client: Client, booster_pack: object) ->
     assert "<script>" not in html and "style=" not in html
 
 
-def test_home_query_count(client: Client, booster_pack: object, django_assert_max_num_queries: object) -> None:
+def test_home_query_count(
+    client: Client, booster_pack: object, django_assert_max_num_queries: object
+) -> None:
     client.get("/en/")  # warm the parsed-pack cache
     with django_assert_max_num_queries(3):  # type: ignore[operator]
         assert client.get("/en/").status_code == 200

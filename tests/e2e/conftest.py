@@ -8,13 +8,16 @@ page a journey visits.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, sync_playwright
+
+from booster.programme.models import PackVersion
+from booster.programme.schema import Pack
 
 # Playwright's sync API runs an event loop in this thread; the test body still talks to
 # the database synchronously, which is safe here.
@@ -73,6 +76,18 @@ def new_context(browser: Browser, live_server: Any) -> Iterator[Any]:
 
 
 @pytest.fixture
+def programme(transactional_db: None, booster_pack: PackVersion) -> Pack:
+    """The BOOSTER pack, imported so that the live server's thread sees it.
+
+    ``booster_pack`` asks for ``db``; pytest-django turns that into a transactional
+    database whenever ``live_server`` or ``transactional_db`` is among the test's
+    fixtures, so the import is committed and visible to the server. Naming
+    ``transactional_db`` here makes that explicit.
+    """
+    return booster_pack.pack
+
+
+@pytest.fixture
 def page(new_context: Any) -> Page:
     context: BrowserContext = new_context()
     page = context.new_page()
@@ -108,3 +123,68 @@ def assert_no_horizontal_scroll(page: Page) -> None:
         "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
     assert overflow <= 1, f"the page scrolls sideways by {overflow}px"
+
+
+_DESCRIBE_FOCUS = """() => {
+    const el = document.activeElement;
+    if (!el || el === document.body) return "(body)";
+    const name = (el.getAttribute("aria-label") || el.innerText || el.value || "").trim();
+    return el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
+        + (name ? ' "' + name.replace(/\\s+/g, " ").slice(0, 40) + '"' : "");
+}"""
+
+FocusTarget = str | Locator | Callable[[Page], bool]
+
+
+def _is_focused(page: Page, target: FocusTarget) -> bool:
+    if isinstance(target, str):
+        return bool(
+            page.evaluate(
+                "(s) => !!document.activeElement && document.activeElement.matches(s)", target
+            )
+        )
+    if isinstance(target, Locator):
+        # evaluate_all does not wait for the locator to match, unlike evaluate.
+        return bool(target.evaluate_all("(els) => els.includes(document.activeElement)"))
+    return bool(target(page))
+
+
+def tab_to(
+    page: Page, target: FocusTarget, max_steps: int = 60, *, backwards: bool = False
+) -> None:
+    """Press Tab (Shift+Tab when ``backwards``) until the focused element is ``target``.
+
+    Presses nothing when ``target`` already has the focus (an autofocused field).
+    ``target`` is a CSS selector, a Locator, or a predicate taking the page. Fails with
+    the list of elements the focus passed through when it never gets there.
+    """
+    if _is_focused(page, target):
+        return
+    key = "Shift+Tab" if backwards else "Tab"
+    trail: list[str] = []
+    for _step in range(max_steps):
+        page.keyboard.press(key)
+        if _is_focused(page, target):
+            return
+        trail.append(page.evaluate(_DESCRIBE_FOCUS))
+    pytest.fail(
+        f"{key} pressed {max_steps} times never reached {target!r}; focus went through:\n  "
+        + "\n  ".join(trail)
+    )
+
+
+def assert_focus_visible(page: Page) -> None:
+    """The focused element shows a focus indicator (an outline, as booster.css draws it)."""
+    style = page.evaluate(
+        """() => {
+            const el = document.activeElement;
+            const s = getComputedStyle(el);
+            return {style: s.outlineStyle, width: parseFloat(s.outlineWidth) || 0,
+                    visible: !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length)};
+        }"""
+    )
+    where = page.evaluate(_DESCRIBE_FOCUS)
+    assert style["visible"], f"the focused element is not rendered: {where}"
+    assert style["style"] != "none" and style["width"] >= 2, (
+        f"no visible focus indicator on {where}: {style}"
+    )

@@ -426,9 +426,7 @@ def test_crisis_contacts(crisis: dict[str, Any]) -> None:
 
 
 def test_part_time_crisis_lines_are_not_always_open(crisis: dict[str, Any]) -> None:
-    by_number = {
-        contact["number"]: contact for contact in crisis["countries"]["FI"]["contacts"]
-    }
+    by_number = {contact["number"]: contact for contact in crisis["countries"]["FI"]["contacts"]}
     assert by_number["112"]["always_open"] is True
     assert by_number["09 2525 0111"]["always_open"] is True
     # The Swedish and English lines are open at set times only: the text says to check.

@@ -405,3 +405,11 @@ def test_common_slips(tmp_path: Path) -> None:
         "not a single text",
         "themes/money.yaml: parts.1.duration: expected a mapping of fields, not a text",
     ]
+
+
+def test_stored_data_in_any_key_order_keeps_the_first_language(tmp_path: Path) -> None:
+    # PostgreSQL's jsonb does not keep the order of keys.
+    data = load_pack(write_pack(tmp_path)).to_data()
+    data["title"] = {"en": "Mini (en)", "sv": "Mini (sv)"}
+
+    assert Pack.from_data(data).title.get("fi") == "Mini (sv)"

@@ -12,9 +12,7 @@ from booster.accounts.models import User
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    def save_user(
-        self, request: HttpRequest, user: User, form: Any, commit: bool = True
-    ) -> User:
+    def save_user(self, request: HttpRequest, user: User, form: Any, commit: bool = True) -> User:
         user = super().save_user(request, user, form, commit=False)
         data = form.cleaned_data
         user.display_name = data.get("display_name") or user.email.split("@")[0]

@@ -17,10 +17,7 @@ from booster.programme import selectors as programme_selectors
 def root(request: HttpRequest) -> HttpResponse:
     """Send a visitor at "/" to their own language: the account's, else the browser's."""
     user = request.user
-    if user.is_authenticated:
-        language = user.language
-    else:
-        language = get_language_from_request(request)
+    language = user.language if user.is_authenticated else get_language_from_request(request)
     codes = [code for code, _name in settings.LANGUAGES]
     if language not in codes:
         language = settings.LANGUAGE_CODE

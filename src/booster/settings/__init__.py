@@ -1,1 +1,1 @@
-"""Settings for Booster: ``base`` holds everything shared; ``dev``, ``test`` and ``prod`` adjust it."""
+"""Settings for Booster: ``base`` is shared; ``dev``, ``test`` and ``prod`` adjust it."""
