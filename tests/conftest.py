@@ -10,7 +10,7 @@ from django.utils import translation
 
 from tests.factories import UserFactory
 
-pytest_plugins = ["tests.programme.fixtures"]
+pytest_plugins = ["tests.programme.fixtures", "tests.personas"]
 
 
 @pytest.fixture(autouse=True)

@@ -32,3 +32,56 @@ class UserFactory(factory.django.DjangoModelFactory):
     def verified(obj: User, create: bool, extracted: bool | None, **kwargs: Any) -> None:
         if create and extracted is not False:
             EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
+
+
+class GroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "groups.Group"
+
+    name = factory.Sequence(lambda n: f"Group {n}")
+    language = "en"
+    form = "remote"
+    video_link = "https://meet.example.org/booster"
+    country = "FI"
+    time_zone = "Europe/Helsinki"
+    created_by = None
+
+    @factory.lazy_attribute
+    def pack_version(self) -> Any:
+        from booster.programme.loader import BOOSTER_PACK_PATH
+        from booster.programme.services import pack_import
+
+        version, _created = pack_import(path=BOOSTER_PACK_PATH)
+        return version
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    """An active member in the next free seat (or a guide, with role="guide")."""
+
+    class Meta:
+        model = "groups.Membership"
+
+    group = factory.SubFactory(GroupFactory)
+    user = factory.SubFactory(UserFactory)
+    role = "member"
+    display_name = factory.LazyAttribute(lambda o: o.user.display_name)
+
+    @factory.lazy_attribute
+    def seat(self) -> int | None:
+        if self.role != "member":
+            return None
+        taken = set(
+            self.group.memberships.filter(seat__isnull=False).values_list("seat", flat=True)
+        )
+        return min(set(range(1, 11)) - taken)
+
+    @factory.lazy_attribute
+    def guide_seat(self) -> int | None:
+        if self.role != "guide":
+            return None
+        taken = set(
+            self.group.memberships.filter(guide_seat__isnull=False).values_list(
+                "guide_seat", flat=True
+            )
+        )
+        return min({1, 2} - taken)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", core_views.root, name="root"),
     path("health/", core_views.health, name="health"),
     path("admin/", admin.site.urls),
+    path("calendar/", include("booster.meetings.feed_urls")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -19,5 +20,9 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("booster.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("programme/", include("booster.programme.urls")),
+    path("groups/", include("booster.groups.urls")),
+    path("groups/<int:group_id>/", include("booster.planning.urls")),
+    path("groups/<int:group_id>/", include("booster.meetings.urls")),
+    path("groups/<int:group_id>/board/", include("booster.board.urls")),
     prefix_default_language=True,
 )

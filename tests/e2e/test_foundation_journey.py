@@ -86,7 +86,9 @@ def _read_the_programme(page: Page, programme: Pack, check: Check) -> None:
     finnish_path = page.locator("ol.theme-path")
     expect(finnish_path.get_by_role("listitem")).to_have_count(9)
     for theme in programme.themes:
-        expect(finnish_path.get_by_role("link", name=theme.title.get("fi"), exact=True)).to_be_visible()
+        expect(
+            finnish_path.get_by_role("link", name=theme.title.get("fi"), exact=True)
+        ).to_be_visible()
     check(page)
 
     work_ability = programme.theme("work_ability")
@@ -229,7 +231,9 @@ def test_keyboard_alone_reaches_a_theme_and_logs_in_with_a_code(
 
     path = page.get_by_role("region", name="The themes")
     work_ability = path.get_by_role("link", name=programme.theme("work_ability").title.get("en"))
-    next_theme = path.get_by_role("link", name=programme.theme_neighbours("work_ability")[1].title.get("en"))
+    next_theme = path.get_by_role(
+        "link", name=programme.theme_neighbours("work_ability")[1].title.get("en")
+    )
     tab_to(page, work_ability)
     # One step too far, and back again.
     keyboard.press("Tab")

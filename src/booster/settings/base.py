@@ -35,6 +35,10 @@ INSTALLED_APPS = [
     "booster.core",
     "booster.accounts",
     "booster.programme",
+    "booster.groups",
+    "booster.meetings",
+    "booster.planning",
+    "booster.board",
 ]
 
 MIDDLEWARE = [
@@ -145,7 +149,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "groups:mine"
 ACCOUNT_LOGOUT_REDIRECT_URL = "core:home"
 
 ACCOUNT_ADAPTER = "booster.accounts.adapter.AccountAdapter"
@@ -202,6 +206,8 @@ STORAGES = {
 # --- E-mail ---------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Booster <booster@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The public address of this installation, for links in e-mails and calendar files.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 # --- Background tasks -----------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -1,0 +1,1 @@
+"""The group board: short messages and links between meetings."""

@@ -1,0 +1,72 @@
+"""E-mail in the recipient's language and time zone, sent through the task queue.
+
+Templates come in threes: ``<prefix>_subject.txt``, ``<prefix>_message.txt`` and,
+optionally, ``<prefix>_message.html``. Render them with :func:`email_render` or queue
+them with :func:`email_send`.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django_tasks import task
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    subject: str
+    body: str
+    html: str | None
+
+
+def email_render(
+    *, template_prefix: str, language: str, time_zone: str, context: dict[str, Any]
+) -> RenderedEmail:
+    """Render an e-mail as the recipient will read it."""
+    with translation.override(language), timezone.override(zoneinfo.ZoneInfo(time_zone)):
+        subject = render_to_string(f"{template_prefix}_subject.txt", context)
+        body = render_to_string(f"{template_prefix}_message.txt", context)
+        try:
+            html: str | None = render_to_string(f"{template_prefix}_message.html", context)
+        except TemplateDoesNotExist:
+            html = None
+    subject = " ".join(subject.split())
+    return RenderedEmail(subject=f"Booster: {subject}", body=body.strip() + "\n", html=html)
+
+
+@task()
+def deliver_email(*, to: str, subject: str, body: str, html: str | None = None) -> None:
+    """The task that sends one rendered e-mail (retried by re-queueing on failure)."""
+    message = EmailMultiAlternatives(
+        subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to]
+    )
+    if html:
+        message.attach_alternative(html, "text/html")
+    message.send()
+
+
+def email_send(
+    *,
+    to: str,
+    template_prefix: str,
+    language: str,
+    time_zone: str,
+    context: dict[str, Any],
+) -> None:
+    """Render now (so the text matches the moment it was decided) and queue the sending."""
+    rendered = email_render(
+        template_prefix=template_prefix, language=language, time_zone=time_zone, context=context
+    )
+    deliver_email.enqueue(to=to, subject=rendered.subject, body=rendered.body, html=rendered.html)
+
+
+def site_url(path: str) -> str:
+    """An absolute address for links in e-mails and calendar files."""
+    return settings.SITE_URL.rstrip("/") + path

@@ -1,0 +1,1 @@
+"""The group's own agreements: goals, ground rules, practical agreements, the theme plan."""
