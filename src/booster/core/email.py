@@ -31,8 +31,8 @@ def email_render(
 ) -> RenderedEmail:
     """Render an e-mail as the recipient will read it."""
     with translation.override(language), timezone.override(zoneinfo.ZoneInfo(time_zone)):
-        subject = render_to_string(f"{template_prefix}_subject.txt", context)
-        body = render_to_string(f"{template_prefix}_message.txt", context)
+        subject = str(render_to_string(f"{template_prefix}_subject.txt", context))
+        body = str(render_to_string(f"{template_prefix}_message.txt", context))
         try:
             html: str | None = render_to_string(f"{template_prefix}_message.html", context)
         except TemplateDoesNotExist:

@@ -43,9 +43,9 @@ class GroupAccess:
         return self.membership.is_steward
 
 
-def group_access(*, user: User | object, group_id: int) -> GroupAccess:
+def group_access(*, user: object, group_id: int) -> GroupAccess:
     """The user's active membership of the group, or Http404 for everyone else."""
-    if not getattr(user, "is_authenticated", False):
+    if not isinstance(user, User) or not user.is_authenticated:
         raise Http404
     membership = (
         Membership.objects.select_related("group", "user")
