@@ -85,3 +85,70 @@ class MembershipFactory(factory.django.DjangoModelFactory):
             )
         )
         return min({1, 2} - taken)
+
+
+# --- board (helper D) ---
+class PostFactory(factory.django.DjangoModelFactory):
+    """A board post by a member of the post's group."""
+
+    class Meta:
+        model = "board.Post"
+
+    author = factory.SubFactory(MembershipFactory)
+    group = factory.LazyAttribute(lambda o: o.author.group)
+    text = factory.Sequence(lambda n: f"Board post number {n}")
+    link = ""
+
+
+# --- planning (helper B) ---
+class GoalProposalFactory(factory.django.DjangoModelFactory):
+    """A goal proposed by a member of the proposal's group."""
+
+    class Meta:
+        model = "planning.GoalProposal"
+
+    author = factory.SubFactory(MembershipFactory)
+    group = factory.LazyAttribute(lambda o: o.author.group)
+    text = factory.Sequence(lambda n: f"Proposed goal {n}")
+
+
+class RuleWishFactory(factory.django.DjangoModelFactory):
+    """A member's wish for the ground rules."""
+
+    class Meta:
+        model = "planning.RuleWish"
+
+    author = factory.SubFactory(MembershipFactory)
+    group = factory.LazyAttribute(lambda o: o.author.group)
+    text = factory.Sequence(lambda n: f"Wish {n}: we listen to each other")
+
+
+class GroundRulesVersionFactory(factory.django.DjangoModelFactory):
+    """A version of the ground rules, numbered after the group's latest."""
+
+    class Meta:
+        model = "planning.GroundRulesVersion"
+
+    written_by = factory.SubFactory(MembershipFactory)
+    group = factory.LazyAttribute(lambda o: o.written_by.group)
+    rules = "We listen. We keep what is said in the group."
+    conflict_procedure = "We pause and talk it through together."
+
+    @factory.lazy_attribute
+    def number(self) -> int:
+        return self.group.ground_rules.count() + 1
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    """A planned meeting of a group (number 1 unless told), remote on the group's link."""
+
+    class Meta:
+        model = "meetings.Meeting"
+
+    group = factory.SubFactory(GroupFactory)
+    number = 1
+    theme_key = "opening"
+    form = factory.LazyAttribute(lambda o: o.group.form)
+    place = factory.LazyAttribute(lambda o: o.group.place)
+    video_link = factory.LazyAttribute(lambda o: o.group.video_link)
+    duration_minutes = 150

@@ -47,6 +47,10 @@ def cmd_setup(args: argparse.Namespace) -> int:
         from booster.core.demo import demo_create
 
         demo_create(stdout=sys.stdout)
+    # Recurring work re-queues itself; make sure the first run is waiting.
+    from booster.board.tasks import board_digest_schedule
+
+    board_digest_schedule()
     if not settings.DEBUG:
         _manage("collectstatic", "--no-input", "--verbosity", "0")
     return 0

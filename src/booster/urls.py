@@ -24,5 +24,6 @@ urlpatterns += i18n_patterns(
     path("groups/<int:group_id>/", include("booster.planning.urls")),
     path("groups/<int:group_id>/", include("booster.meetings.urls")),
     path("groups/<int:group_id>/board/", include("booster.board.urls")),
+    path("groups/<int:group_id>/notebook/", include("booster.notebook.urls")),
     prefix_default_language=True,
 )

@@ -6,11 +6,16 @@ from typing import Any
 
 from django import forms
 from django.http import HttpRequest
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from booster.accounts.models import Language, User
 from booster.core.timezones import DEFAULT_TIME_ZONE, time_zone_names
+
+
+def _language_choices() -> list[tuple[str, str]]:
+    """Each language in its own name, so that everyone can find theirs."""
+    return [(code, get_language_info(code)["name_local"].capitalize()) for code in Language.values]
 
 
 def _time_zone_choices() -> list[tuple[str, str]]:
@@ -26,7 +31,7 @@ class SignupForm(forms.Form):
         help_text=_("Your groups see this name. A first name or a pseudonym is fine."),
         widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
     )
-    language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
+    language = forms.ChoiceField(label=_("Language"), choices=_language_choices)
     time_zone = forms.ChoiceField(
         label=_("Time zone"), choices=_time_zone_choices, initial=DEFAULT_TIME_ZONE
     )
@@ -51,6 +56,7 @@ class SignupForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm[User]):
+    language = forms.ChoiceField(label=_("Language"), choices=_language_choices)
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=_time_zone_choices)
 
     class Meta:

@@ -3,7 +3,7 @@ and the marker that keeps each member's e-mail digest from repeating itself."""
 
 from __future__ import annotations
 
-from django.core.validators import URLValidator
+from django.core.validators import MaxLengthValidator, URLValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -37,7 +37,13 @@ class Post(models.Model):
         on_delete=models.CASCADE,
         related_name="posts",
     )
-    text = models.TextField(_("message"), max_length=POST_TEXT_MAX_LENGTH, blank=True)
+    # A TextField's max_length only reaches forms; the validator holds it for services too.
+    text = models.TextField(
+        _("message"),
+        max_length=POST_TEXT_MAX_LENGTH,
+        blank=True,
+        validators=[MaxLengthValidator(POST_TEXT_MAX_LENGTH)],
+    )
     link = models.URLField(
         _("link"), max_length=POST_LINK_MAX_LENGTH, blank=True, validators=[validate_link]
     )

@@ -28,7 +28,7 @@ def home_section(*, access: GroupAccess) -> dict[str, Any]:
     }
 
 
-def posts_page(*, access: GroupAccess, page_number: object) -> Page[Post]:
+def posts_page(*, access: GroupAccess, page_number: str | None) -> Page[Post]:
     """One page of the group's board, newest first (two queries: the count and the page)."""
     paginator = Paginator(_visible_posts(group_id=access.group.pk), POSTS_PER_PAGE)
     return paginator.get_page(page_number)

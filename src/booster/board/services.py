@@ -6,8 +6,8 @@ from collections import defaultdict
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.urls import NoReverseMatch, reverse
+from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -75,15 +75,6 @@ def _path_in(language: str, name: str, group_id: int) -> str:
         return reverse(name, kwargs={"group_id": group_id})
 
 
-def _digest_settings_path(language: str, group_id: int) -> str:
-    """Where a member turns the digest off: their settings for this group."""
-    try:
-        return _path_in(language, "groups:my_settings", group_id)
-    except NoReverseMatch:
-        # The settings page lives in the groups app; until it exists, the board says how.
-        return _path_in(language, "board:index", group_id)
-
-
 def board_digests_send(*, now: datetime | None = None) -> int:
     """E-mail every member and guide who wants the digest the posts that others made since
     their last digest (or since they joined). Returns how many e-mails were queued.
@@ -95,12 +86,17 @@ def board_digests_send(*, now: datetime | None = None) -> int:
     recipients = list(
         Membership.objects.active()
         .filter(board_digest=True, user__is_active=True)
-        .select_related("user", "group", "board_digest_sent")
+        .select_related("user", "group")
         .order_by("group_id", "id")
     )
     if not recipients:
         return 0
-    earliest = min(_digest_since(membership) for membership in recipients)
+    sent_up_to = dict(
+        BoardDigestSent.objects.filter(membership__in=recipients).values_list(
+            "membership_id", "sent_up_to"
+        )
+    )
+    earliest = min(sent_up_to.get(m.pk, m.joined_at) for m in recipients)
     posts_by_group: dict[int, list[Post]] = defaultdict(list)
     for post in (
         Post.objects.visible()
@@ -115,18 +111,15 @@ def board_digests_send(*, now: datetime | None = None) -> int:
         posts_by_group[post.group_id].append(post)
     sent = 0
     for membership in recipients:
-        if _digest_send_one(
-            membership=membership, posts=posts_by_group[membership.group_id], now=now
-        ):
-            sent += 1
+        try:
+            if _digest_send_one(
+                membership=membership, posts=posts_by_group[membership.group_id], now=now
+            ):
+                sent += 1
+        except IntegrityError:
+            # Another run created this person's first marker at the same moment: it sends.
+            continue
     return sent
-
-
-def _digest_since(membership: Membership) -> datetime:
-    try:
-        return membership.board_digest_sent.sent_up_to
-    except BoardDigestSent.DoesNotExist:
-        return membership.joined_at
 
 
 @transaction.atomic
@@ -156,7 +149,8 @@ def _digest_send_one(*, membership: Membership, posts: list[Post], now: datetime
             "group_name": group.name,
             "posts": news,
             "board_url": site_url(_path_in(user.language, "board:index", group.pk)),
-            "settings_url": site_url(_digest_settings_path(user.language, group.pk)),
+            # Where the digest is turned off: the member's own settings for this group.
+            "settings_url": site_url(_path_in(user.language, "groups:my_settings", group.pk)),
         },
     )
     return True

@@ -98,8 +98,7 @@ def _apply_details(group: Group, details: GroupDetails) -> None:
         raise ValidationError(
             {
                 "form": _(
-                    "A group meets either remotely or face to face, never both at once. "
-                    "Choose one."
+                    "A group meets either remotely or face to face, never both at once. Choose one."
                 )
             },
             code="never_hybrid",
@@ -549,9 +548,7 @@ def waiting_list_join(*, group: Group, user: User, display_name: str) -> Waiting
             user=user,
             state__in=[WaitingListEntry.State.WAITING, WaitingListEntry.State.OFFERED],
         )
-    audit_log(
-        actor=user, action="groups.waiting_list_joined", group_id=group.pk, entry_id=entry.pk
-    )
+    audit_log(actor=user, action="groups.waiting_list_joined", group_id=group.pk, entry_id=entry.pk)
     return entry
 
 
@@ -708,9 +705,7 @@ def membership_remove(*, actor: User, membership: Membership, reason: str) -> Me
     if not membership.is_active:
         raise ValidationError(_("This person is no longer in the group."), code="inactive")
     if membership.user_id == actor.pk:
-        raise ValidationError(
-            _("To leave the group yourself, use “Leave the group”."), code="self"
-        )
+        raise ValidationError(_("To leave the group yourself, use “Leave the group”."), code="self")
     reason = reason.strip()
     if not reason:
         raise ValidationError(
@@ -754,7 +749,9 @@ def membership_update_settings(
     membership.display_name = _clean_name(display_name, membership.user)
     membership.reminders = reminders
     membership.board_digest = board_digest
-    membership.full_clean(exclude=["group", "user", "principles_version"])
+    membership.clean_fields(
+        exclude=[field.name for field in Membership._meta.fields if field.name != "display_name"]
+    )
     membership.save(update_fields=["display_name", "reminders", "board_digest"])
     return membership
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -130,7 +130,7 @@ class Attendance:
 
 def meeting_attendance(*, meeting: Meeting) -> Attendance:
     memberships = list(
-        Membership.objects.active().filter(group_id=meeting.group_id).order_by("role", "seat", "id")
+        Membership.objects.active().filter(group_id=meeting.group_id).order_by(*SEAT_ORDER)
     )
     absences = list(
         Absence.objects.filter(meeting=meeting, membership__state=Membership.State.ACTIVE)
@@ -170,12 +170,22 @@ def open_polls_of_group(*, group: Group) -> dict[int, DatePoll]:
     return {poll.meeting_id: poll for poll in polls if poll.meeting_id is not None}
 
 
+# Members in seat order, then guides.
+SEAT_ORDER = (F("seat").asc(nulls_last=True), F("guide_seat").asc(nulls_last=True), "id")
+
+
 def active_people(*, group: Group) -> list[Membership]:
     """Members in seat order, then guides."""
-    return list(Membership.objects.active().filter(group=group).order_by("role", "seat", "guide_seat"))
+    return list(Membership.objects.active().filter(group=group).order_by(*SEAT_ORDER))
 
 
 # --- date polls ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PollCell:
+    person: Membership
+    answer: str | None
 
 
 @dataclass
@@ -184,6 +194,7 @@ class SlotRow:
 
     slot: DateSlot
     answers: dict[int, str] = field(default_factory=dict)  # membership id → answer
+    cells: list[PollCell] = field(default_factory=list)  # one per person, in seat order
     yes: int = 0
     maybe: int = 0
     no: int = 0
@@ -195,20 +206,11 @@ class SlotRow:
 
 
 @dataclass(frozen=True)
-class PollCell:
-    person: Membership
-    answer: str | None
-
-
-@dataclass(frozen=True)
 class PollTable:
     poll: DatePoll
     people: list[Membership]
     rows: list[SlotRow]  # suiting everyone first (most yes), then the others
     answered_by_all: bool
-
-    def cells(self, row: SlotRow) -> list[PollCell]:
-        return [PollCell(person, row.answers.get(person.pk)) for person in self.people]
 
     @property
     def suitable(self) -> list[SlotRow]:
@@ -238,8 +240,9 @@ def poll_table(*, poll: DatePoll) -> PollTable:
     rows: list[SlotRow] = []
     for slot in slots:
         row = SlotRow(slot=slot)
-        for answer in slot.active_answers:  # type: ignore[attr-defined]
+        for answer in slot.active_answers:
             row.answers[answer.membership_id] = answer.answer
+        row.cells = [PollCell(person, row.answers.get(person.pk)) for person in people]
         row.yes = sum(1 for a in row.answers.values() if a == DateAnswer.Answer.YES)
         row.maybe = sum(1 for a in row.answers.values() if a == DateAnswer.Answer.MAYBE)
         row.no = sum(1 for a in row.answers.values() if a == DateAnswer.Answer.NO)
@@ -285,8 +288,7 @@ def meetings_of_user(*, user: User) -> list[Meeting]:
     person is active in."""
     return list(
         Meeting.objects.filter(
-            Q(group__memberships__user=user)
-            & Q(group__memberships__state=Membership.State.ACTIVE),
+            Q(group__memberships__user=user) & Q(group__memberships__state=Membership.State.ACTIVE),
             starts_at__isnull=False,
         )
         .select_related("group")

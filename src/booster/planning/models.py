@@ -221,9 +221,7 @@ class AgreementsVersion(models.Model):
     times_can_change = models.CharField(
         _("Can agreed times change?"), max_length=16, choices=TimesCanChange.choices, blank=True
     )
-    schedule_notes = models.TextField(
-        _("More about the schedule"), max_length=NOTE_MAX, blank=True
-    )
+    schedule_notes = models.TextField(_("More about the schedule"), max_length=NOTE_MAX, blank=True)
     # 2. Place and form (never hybrid)
     form = models.CharField(
         _("Remote or face to face"), max_length=16, choices=MeetingForm.choices, blank=True
@@ -362,3 +360,10 @@ class ThemePlanVersion(models.Model):
     @property
     def meeting_count(self) -> int:
         return len(self.theme_keys)
+
+
+def agreement_model_field(name: str) -> models.Field[Any, Any]:
+    """The model field behind one question of the agreements."""
+    field = AgreementsVersion._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return field

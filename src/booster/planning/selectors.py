@@ -27,6 +27,7 @@ from booster.planning.models import (
     RuleWish,
     ThemePlanVersion,
     ThemePreference,
+    agreement_model_field,
 )
 from booster.programme.schema import Pack, Theme
 from booster.programme.selectors import pack_for_version
@@ -159,9 +160,7 @@ def rules_page(*, access: GroupAccess) -> dict[str, Any]:
     viewer_acknowledged = False
     if current is not None:
         acknowledged_at = dict(
-            RulesAcknowledgement.objects.filter(version=current).values_list(
-                "membership_id", "at"
-            )
+            RulesAcknowledgement.objects.filter(version=current).values_list("membership_id", "at")
         )
         viewer_acknowledged = access.membership.pk in acknowledged_at
         rows = [
@@ -212,17 +211,45 @@ class AgreementTopic:
     items: list[AgreementItem] = field(default_factory=list)
 
 
+def agreement_value_display(name: str, value: Any) -> str:
+    """One answer as people read it: the label of a choice, "" when not agreed yet."""
+    if value is None or value == "":
+        return ""
+    choices = agreement_model_field(name).flatchoices
+    if choices:
+        return str(dict(choices).get(value, value))
+    return str(value)
+
+
 def agreement_display(version: AgreementsVersion | None, name: str) -> str:
-    """The answer to one question as people read it ("" when not agreed yet)."""
+    """The answer to one question of a version ("" when not agreed yet)."""
     if version is None:
         return ""
-    display = getattr(version, f"get_{name}_display", None)
-    value = display() if display is not None else getattr(version, name)
-    return "" if value is None else str(value)
+    return agreement_value_display(name, getattr(version, name))
+
+
+@dataclass(frozen=True)
+class ConflictRow:
+    label: str
+    newer: str
+    yours: str
+
+
+def agreements_comparison(*, newer: AgreementsVersion, typed: dict[str, Any]) -> list[ConflictRow]:
+    """Where what someone typed differs from the newer version saved meanwhile."""
+    return [
+        ConflictRow(
+            label=agreement_label(name),
+            newer=agreement_display(newer, name),
+            yours=agreement_value_display(name, typed.get(name)),
+        )
+        for name in AGREEMENT_FIELDS
+        if name in typed and typed[name] != getattr(newer, name)
+    ]
 
 
 def agreement_label(name: str) -> str:
-    return str(AgreementsVersion._meta.get_field(name).verbose_name)
+    return str(agreement_model_field(name).verbose_name)
 
 
 def agreement_topics(
@@ -270,9 +297,7 @@ def agreements_version_pair(
 ) -> tuple[AgreementsVersion, AgreementsVersion | None] | None:
     """One version and the one before it, or None when the group has no such version."""
     pair = list(
-        AgreementsVersion.objects.filter(
-            group_id=access.group.pk, number__in=(number, number - 1)
-        )
+        AgreementsVersion.objects.filter(group_id=access.group.pk, number__in=(number, number - 1))
         .select_related("changed_by")
         .order_by("-number")
     )
@@ -289,12 +314,16 @@ class PlanEntry:
     number: int
     key: str
     theme: Theme | None  # None only for a key the pinned pack no longer knows
+    held: bool = False
 
 
-def plan_entries(*, pack: Pack, theme_keys: list[str]) -> list[PlanEntry]:
+def plan_entries(
+    *, pack: Pack, theme_keys: list[str], held: dict[int, str] | None = None
+) -> list[PlanEntry]:
     themes = {theme.key: theme for theme in pack.themes}
+    held = held or {}
     return [
-        PlanEntry(number=index, key=key, theme=themes.get(key))
+        PlanEntry(number=index, key=key, theme=themes.get(key), held=held.get(index) == key)
         for index, key in enumerate(theme_keys, start=1)
     ]
 
@@ -335,9 +364,7 @@ def themes_page(*, access: GroupAccess) -> dict[str, Any]:
     group_id = access.group.pk
     pack = group_pack(access=access)
     preferences = (
-        ThemePreference.objects.filter(
-            group_id=group_id, membership__state=Membership.State.ACTIVE
-        )
+        ThemePreference.objects.filter(group_id=group_id, membership__state=Membership.State.ACTIVE)
         .select_related("membership")
         .order_by("membership__display_name", "id")
     )
@@ -348,9 +375,7 @@ def themes_page(*, access: GroupAccess) -> dict[str, Any]:
         if preference.membership_id == access.membership.pk:
             mine.add(preference.theme_key)
     choices = [
-        ThemeChoice(
-            theme=theme, names=names.get(theme.key, []), viewer_prefers=theme.key in mine
-        )
+        ThemeChoice(theme=theme, names=names.get(theme.key, []), viewer_prefers=theme.key in mine)
         for theme in pack.optional_themes()
     ]
     plans = list(
@@ -358,16 +383,19 @@ def themes_page(*, access: GroupAccess) -> dict[str, Any]:
         .select_related("recorded_by")
         .order_by("-number")
     )
+    held = held_meetings(group_id=group_id)
     history = [
         {"version": plan, "entries": plan_entries(pack=pack, theme_keys=plan.theme_keys)}
         for plan in plans
     ]
+    current = plans[0] if plans else None
     return {
         "pack": pack,
         "choices": choices,
-        "current": plans[0] if plans else None,
-        "entries": history[0]["entries"] if history else [],
+        "current": current,
+        "entries": plan_entries(pack=pack, theme_keys=current.theme_keys, held=held)
+        if current
+        else [],
         "history": history,
-        "held": held_meetings(group_id=group_id),
+        "held": held,
     }
-

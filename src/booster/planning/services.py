@@ -9,19 +9,18 @@ when two people press save at the same moment.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from booster.core.models import audit_log
 from booster.groups.permissions import GroupAccess
+from booster.meetings.services import meetings_sync_to_plan
 from booster.planning.models import (
     AGREEMENT_FIELDS,
     TEXT_MAX,
@@ -40,14 +39,16 @@ from booster.programme.schema import Pack, ThemeKind
 
 MAX_GOALS = 20
 
-Versioned = TypeVar("Versioned", GoalsRecord, GroundRulesVersion, AgreementsVersion, ThemePlanVersion)
+Versioned = TypeVar(
+    "Versioned", GoalsRecord, GroundRulesVersion, AgreementsVersion, ThemePlanVersion
+)
 
 
 class VersionConflict(ValidationError):
     """Someone saved a newer version while this person was editing; nothing was saved."""
 
     def __init__(self, current: models.Model) -> None:
-        self.current = current
+        self.current: Any = current
         super().__init__(
             _(
                 "Someone else saved a newer version while you were editing. Nothing was "
@@ -87,6 +88,8 @@ def _save_next_version(
     if latest is not None and base_number != latest_number:
         raise VersionConflict(latest)
     version = model(group_id=group_id, number=latest_number + 1, **values)
+    if isinstance(version, AgreementsVersion):
+        version.base_number = base_number
     # The number is checked by the database: a concurrent save of the same number fails.
     version.full_clean(exclude=["number"])
     try:
@@ -354,9 +357,7 @@ def theme_preference_toggle(*, access: GroupAccess, theme_key: str) -> bool:
     require_take_part(access)
     pack = group_pack(access=access)
     if theme_key not in {theme.key for theme in pack.optional_themes()}:
-        raise ValidationError(
-            _("Only the optional themes can be marked."), code="not_optional"
-        )
+        raise ValidationError(_("Only the optional themes can be marked."), code="not_optional")
     deleted, _rows = ThemePreference.objects.filter(
         membership=access.membership, theme_key=theme_key
     ).delete()
@@ -366,7 +367,9 @@ def theme_preference_toggle(*, access: GroupAccess, theme_key: str) -> bool:
         )
     audit_log(
         actor=access.user,
-        action="planning.theme_preference_marked" if not deleted else "planning.theme_preference_unmarked",
+        action="planning.theme_preference_marked"
+        if not deleted
+        else "planning.theme_preference_unmarked",
         group_id=access.group.pk,
         theme_key=theme_key,
     )
@@ -459,17 +462,6 @@ def theme_plan_problems(
     return problems
 
 
-def _sync_meetings(*, access: GroupAccess, theme_keys: list[str]) -> None:
-    """Bring the group's meetings in line with the plan (the meetings app does this)."""
-    try:
-        module = importlib.import_module("booster.meetings.services")
-    except ModuleNotFoundError:
-        return
-    sync = getattr(module, "meetings_sync_to_plan", None)
-    if sync is not None:
-        sync(group=access.group, theme_keys=theme_keys, actor=access.user)
-
-
 @transaction.atomic
 def theme_plan_record(
     *, access: GroupAccess, theme_keys: Sequence[str], base_number: int
@@ -479,7 +471,9 @@ def theme_plan_record(
     require_record(access)
     keys = [str(key) for key in theme_keys]
     problems = theme_plan_problems(
-        pack=group_pack(access=access), theme_keys=keys, held=held_meetings(group_id=access.group.pk)
+        pack=group_pack(access=access),
+        theme_keys=keys,
+        held=held_meetings(group_id=access.group.pk),
     )
     if problems:
         raise ValidationError(problems)
@@ -504,5 +498,6 @@ def theme_plan_record(
         number=plan.number,
         theme_keys=keys,
     )
-    _sync_meetings(access=access, theme_keys=keys)
+    # The meetings follow the plan: new ones are created, dropped ones cancelled.
+    meetings_sync_to_plan(group=access.group, theme_keys=keys, actor=access.user)
     return plan

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "booster.meetings",
     "booster.planning",
     "booster.board",
+    "booster.notebook",
 ]
 
 MIDDLEWARE = [
@@ -234,6 +235,12 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+
+# --- Private text at rest -------------------------------------------------------------
+# Fernet keys dedicated to encrypting members' private writing (never derived from
+# SECRET_KEY), comma-separated; the first encrypts, all of them decrypt. Rotation:
+# docs/deployment.md.
+BOOSTER_ENCRYPTION_KEYS = env_list("BOOSTER_ENCRYPTION_KEYS")
 
 # --- Health ---------------------------------------------------------------------------
 HEALTH_CHECK_TIMEOUT_SECONDS = env_int("HEALTH_CHECK_TIMEOUT_SECONDS", 2)

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from booster.settings.base import *  # noqa: F403
 from booster.settings.base import VAR_DIR
-from booster.settings.env import env_bool, env_str, secret_key_from_file
+from booster.settings.env import (
+    encryption_keys_from_file,
+    env_bool,
+    env_list,
+    env_str,
+    secret_key_from_file,
+)
 
 DEBUG = env_bool("DEBUG", default=True)
 SECRET_KEY = env_str("SECRET_KEY") or secret_key_from_file(VAR_DIR / "secret_key")
+BOOSTER_ENCRYPTION_KEYS = env_list("BOOSTER_ENCRYPTION_KEYS") or encryption_keys_from_file(
+    VAR_DIR / "encryption_keys"
+)
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 INTERNAL_IPS = ["127.0.0.1"]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 from pathlib import Path
@@ -64,3 +65,21 @@ def secret_key_from_file(path: Path) -> str:
     path.write_text(key)
     path.chmod(0o600)
     return key
+
+
+def encryption_keys_from_file(path: Path) -> list[str]:
+    """Read the development encryption keys (one Fernet key a line), creating one on first use.
+
+    Like the secret key, the key lives in ``var/`` so that notebooks written in development
+    can still be read after a restart. The first line is the key that encrypts.
+    """
+    if path.exists():
+        keys = [line.strip() for line in path.read_text().splitlines() if line.strip()]
+        if keys:
+            return keys
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # A Fernet key: 32 random bytes, URL-safe base64 (what Fernet.generate_key() makes).
+    key = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode("ascii")
+    path.write_text(key + "\n")
+    path.chmod(0o600)
+    return [key]

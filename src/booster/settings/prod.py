@@ -8,6 +8,7 @@ from booster.settings.env import env_bool, env_int, env_list, env_required, env_
 DEBUG = False
 SECRET_KEY = env_required("SECRET_KEY")
 SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
+BOOSTER_ENCRYPTION_KEYS = env_required("BOOSTER_ENCRYPTION_KEYS").split(",")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 
 SESSION_COOKIE_SECURE = True

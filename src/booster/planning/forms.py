@@ -1,0 +1,202 @@
+"""Forms for the planning pages. They only check the shape of what was typed; the rules
+live in ``services``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.http import QueryDict
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from booster.planning.models import (
+    AGREEMENT_FIELDS,
+    TEXT_MAX,
+    AgreementsVersion,
+    agreement_model_field,
+)
+from booster.programme.schema import Pack, ThemeKind
+
+NOT_AGREED = _("Not agreed yet")
+
+
+class BaseNumberMixin(forms.Form):
+    """The version the person was looking at when they started editing."""
+
+    base_number = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+
+def set_base_number(form: forms.BaseForm, number: int) -> None:
+    """Point a bound form at a newer version, so that saving after a conflict is a
+    conscious choice rather than a loop of conflicts."""
+    data = QueryDict(mutable=True)
+    data.update(form.data)
+    data[form.add_prefix("base_number")] = str(number)
+    form.data = data
+    if hasattr(form, "cleaned_data"):
+        form.cleaned_data["base_number"] = number
+
+
+class GoalProposalForm(forms.Form):
+    text = forms.CharField(
+        label=_("A goal you propose for the group"),
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example: to find ways to keep a steady income between projects."),
+    )
+
+
+class GoalsRecordForm(BaseNumberMixin):
+    goals = forms.CharField(
+        label=_("The goals the group agreed"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("One goal per line."),
+    )
+
+
+class RuleWishForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your wish for how we work together"),
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Think of a group where working together went well. What made it work?"),
+    )
+
+
+class GroundRulesForm(BaseNumberMixin):
+    rules = forms.CharField(
+        label=_("The ground rules the group agreed"),
+        max_length=6000,
+        widget=forms.Textarea(attrs={"rows": 10}),
+    )
+    conflict_procedure = forms.CharField(
+        label=_("What we do if a conflict arises"),
+        max_length=6000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+
+class AgreementsForm(forms.ModelForm):  # type: ignore[type-arg]
+    base_number = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+    class Meta:
+        model = AgreementsVersion
+        fields = AGREEMENT_FIELDS
+        widgets = {
+            "schedule_notes": forms.Textarea(attrs={"rows": 3}),
+            "roles_notes": forms.Textarea(attrs={"rows": 3}),
+            "confidentiality_notes": forms.Textarea(attrs={"rows": 3}),
+            "absence_reporting": forms.Textarea(attrs={"rows": 3}),
+            "leaving_early": forms.Textarea(attrs={"rows": 3}),
+            "channel_notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, pack: Pack, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        rules = pack.rules
+        counts = range(rules.min_meetings, rules.max_meetings + 1)
+        self.fields["meeting_count"] = forms.TypedChoiceField(
+            label=self.fields["meeting_count"].label,
+            choices=[("", NOT_AGREED), *((count, str(count)) for count in counts)],
+            coerce=int,
+            empty_value=None,
+            required=False,
+            help_text=_("Between %(min)d and %(max)d, the opening and the closing included.")
+            % {"min": rules.min_meetings, "max": rules.max_meetings},
+        )
+        self.fields["meeting_minutes"].help_text = _(
+            "The model plans %(min)d–%(max)d minutes; outside that you will see a warning."
+        ) % {"min": rules.meeting_minutes.min, "max": rules.meeting_minutes.max}
+        self.fields["time_of_day"].help_text = _("For example: Tuesdays 17–19.30.")
+        self.fields["form"].help_text = _(
+            "Every meeting is wholly remote or wholly face to face, never hybrid."
+        )
+        for name in AGREEMENT_FIELDS:
+            field = self.fields[name]
+            if isinstance(field, forms.TypedChoiceField) and name != "meeting_count":
+                field.choices = [("", NOT_AGREED), *agreement_model_field(name).flatchoices]
+
+
+def optional_theme_choices(pack: Pack) -> list[tuple[str, str]]:
+    language = get_language()
+    return [(theme.key, theme.title.get(language)) for theme in pack.optional_themes()]
+
+
+def meeting_count_choices(pack: Pack) -> list[tuple[int, str]]:
+    return [
+        (count, str(count)) for count in range(pack.rules.min_meetings, pack.rules.max_meetings + 1)
+    ]
+
+
+class MeetingCountForm(forms.Form):
+    """Step one of the plan: how many meetings (a GET form that shows the slots)."""
+
+    meetings = forms.TypedChoiceField(label=_("Number of meetings"), coerce=int)
+
+    def __init__(self, *args: Any, pack: Pack, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["meetings"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = meeting_count_choices(pack)
+
+
+class ThemePlanForm(BaseNumberMixin):
+    """Step two: a theme for each meeting between the opening and the closing."""
+
+    meetings = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(
+        self,
+        *args: Any,
+        pack: Pack,
+        count: int,
+        held: dict[int, str],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.pack = pack
+        self.count = count
+        choices = optional_theme_choices(pack)
+        titles = {theme.key: theme.title.get(get_language()) for theme in pack.themes}
+        for number in range(2, count):
+            field = forms.ChoiceField(
+                label=_("Meeting %(number)d") % {"number": number},
+                choices=[("", _("Choose a theme")), *choices],
+                error_messages={"required": _("Please choose a theme for this meeting.")},
+            )
+            if number in held:
+                # A meeting already held keeps its theme; the browser does not send it.
+                field.disabled = True
+                field.initial = held[number]
+                self.initial[self.slot_name(number)] = held[number]
+                field.help_text = _("Already held.")
+                if held[number] not in dict(choices):
+                    key = held[number]
+                    field.choices = [(key, titles.get(key, key))]
+            self.fields[self.slot_name(number)] = field
+
+    @staticmethod
+    def slot_name(number: int) -> str:
+        return f"meeting_{number}"
+
+    def theme_keys(self) -> list[str]:
+        """The whole plan from the opening to the closing, as chosen."""
+        rules = self.pack.rules
+        middle = [self.cleaned_data[self.slot_name(n)] for n in range(2, self.count)]
+        return [rules.first_theme, *middle, rules.last_theme]
+
+
+def theme_plan_initial(
+    *, pack: Pack, count: int, current: list[str] | None, base_number: int
+) -> dict[str, Any]:
+    """Start from the current plan's middle themes, as many as fit."""
+    initial: dict[str, Any] = {"meetings": count, "base_number": base_number}
+    middle = [
+        key
+        for key in (current or [])[1:-1]
+        if key in {theme.key for theme in pack.themes if theme.kind is ThemeKind.OPTIONAL}
+    ]
+    for number, key in zip(range(2, count), middle, strict=False):
+        initial[ThemePlanForm.slot_name(number)] = key
+    return initial
