@@ -48,11 +48,9 @@ class GroupFactory(factory.django.DjangoModelFactory):
 
     @factory.lazy_attribute
     def pack_version(self) -> Any:
-        from booster.programme.loader import BOOSTER_PACK_PATH
-        from booster.programme.services import pack_import
+        from tests.programme.fixtures import booster_pack_stored
 
-        version, _created = pack_import(path=BOOSTER_PACK_PATH)
-        return version
+        return booster_pack_stored()
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

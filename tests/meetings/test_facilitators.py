@@ -208,3 +208,23 @@ def test_the_rota_page_and_button(world: World) -> None:
     assert b"Give everyone a turn" in client.get(url).content
     assert client.post(url).status_code == 302
     assert not Meeting.objects.filter(group=world.group, facilitator__isnull=True).exists()
+
+
+def test_the_rota_follows_the_groups_agreement_on_roles(world: World) -> None:
+    from booster.planning.models import AgreementsVersion
+
+    meetings_sync_to_plan(group=world.group, theme_keys=PLAN[:5], actor=None)
+    url = reverse("meetings:rota", kwargs={"group_id": world.group.pk})
+    client = client_for(world.convener.user)
+    AgreementsVersion.objects.create(group=world.group, number=1, facilitation="guide")
+    page = client.get(url).content.decode()
+    assert "A guide leads the meetings" in page
+    assert "Give everyone a turn" not in page
+    with pytest.raises(ValidationError, match="name the facilitators one by one"):
+        services.meetings_rota_assign(access=access_for(world.convener))
+    assert client.post(url, follow=True).status_code == 200
+    assert not Meeting.objects.filter(group=world.group, facilitator__isnull=False).exists()
+
+    AgreementsVersion.objects.create(group=world.group, number=2, facilitation="rotating")
+    assert "Give everyone a turn" in client.get(url).content.decode()
+    assert len(services.meetings_rota_assign(access=access_for(world.convener))) == 5

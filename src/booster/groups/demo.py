@@ -63,4 +63,10 @@ def demo_group_create(*, people: Sequence[User]) -> Group:
             principles_version=group.pack_version,
         )
     services.invite_link_create(actor=convener, group=group, days=14, role="member")
+
+    from booster.board.demo import board_demo_create
+    from booster.planning.demo import demo_planning_create
+
+    demo_planning_create(group=group)
+    board_demo_create(group)
     return group

@@ -314,7 +314,11 @@ def _rate_limit_key(user: User) -> str:
 def _take_from_rate_limit(*, user: User, count: int) -> None:
     key = _rate_limit_key(user)
     cache.add(key, 0, timeout=3600)
-    total = cache.incr(key, count)
+    try:
+        total = cache.incr(key, count)
+    except ValueError:  # the key expired between add and incr: a new hour began
+        cache.set(key, count, timeout=3600)
+        total = count
     if total > EMAIL_INVITES_PER_HOUR:
         cache.decr(key, count)
         left = max(EMAIL_INVITES_PER_HOUR - (total - count), 0)

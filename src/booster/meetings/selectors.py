@@ -179,6 +179,17 @@ def active_people(*, group: Group) -> list[Membership]:
     return list(Membership.objects.active().filter(group=group).order_by(*SEAT_ORDER))
 
 
+def facilitation_agreed(*, group: Group) -> tuple[str, str]:
+    """What the group's practical agreements say about who leads the meetings: the choice
+    ("one", "rotating", "guide", or "" when not agreed yet) and how it reads."""
+    from booster.planning.selectors import agreement_display, agreements_current
+
+    agreements = agreements_current(group_id=group.pk)
+    if agreements is None or not agreements.facilitation:
+        return "", ""
+    return agreements.facilitation, agreement_display(agreements, "facilitation")
+
+
 # --- date polls ---------------------------------------------------------------------------
 
 

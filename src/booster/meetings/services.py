@@ -30,6 +30,7 @@ from booster.meetings.models import (
     Meeting,
 )
 from booster.meetings.permissions import can_facilitate
+from booster.meetings.selectors import facilitation_agreed
 from booster.programme.selectors import pack_for_version
 
 # A meeting may be planned shorter or longer than the programme's 2–3 hours (with a
@@ -479,10 +480,20 @@ def meeting_roles_set(
 
 def meetings_rota_assign(*, access: GroupAccess) -> list[Meeting]:
     """Give everyone a turn: each planned meeting without a facilitator gets the member
-    with the fewest turns so far, in seat order. Returns the meetings that got one."""
+    with the fewest turns so far, in seat order. For groups that agreed to rotate the role
+    (or have not agreed yet). Returns the meetings that got one."""
     if not access.is_steward:
         raise PermissionDenied
     _require_open(access.group)
+    facilitation, agreed = facilitation_agreed(group=access.group)
+    if facilitation not in ("", "rotating"):
+        raise ValidationError(
+            _(
+                "Your group agreed: %(agreed)s. Taking turns is for groups that rotate the "
+                "role; name the facilitators one by one instead."
+            )
+            % {"agreed": agreed}
+        )
     with transaction.atomic():
         members = list(Membership.objects.members().filter(group=access.group).order_by("seat"))
         if not members:

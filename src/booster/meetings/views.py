@@ -295,10 +295,13 @@ def rota(request: HttpRequest, group_id: int) -> HttpResponse:
     pack = selectors.group_pack(group=access.group)
     meetings = selectors.meetings_of_group(group=access.group, include_cancelled=False)
     swaps = selectors.open_swaps_of_group(group=access.group)
+    facilitation, agreed = selectors.facilitation_agreed(group=access.group)
     return render(
         request,
         "meetings/rota.html",
         {
+            "facilitation": facilitation,
+            "agreed": agreed,
             "access": access,
             "group": access.group,
             "rows": [

@@ -112,7 +112,8 @@ def entry_save(
             created_at=now,
             updated_at=now,
         )
-        new.full_clean(exclude=["content"])
+        # The database enforces one page per task or meeting; a clash is a conflict below.
+        new.full_clean(exclude=["content"], validate_constraints=False)
         try:
             with transaction.atomic():
                 new.save()

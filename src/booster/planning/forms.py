@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from booster.planning.models import (
     AGREEMENT_FIELDS,
+    AGREEMENT_TOPICS,
     TEXT_MAX,
     AgreementsVersion,
     agreement_model_field,
@@ -112,10 +113,18 @@ class AgreementsForm(forms.ModelForm):  # type: ignore[type-arg]
         self.fields["form"].help_text = _(
             "Every meeting is wholly remote or wholly face to face, never hybrid."
         )
+        self.fields["meeting_minutes"].widget.attrs.update({"min": 15, "max": 600})
         for name in AGREEMENT_FIELDS:
             field = self.fields[name]
             if isinstance(field, forms.TypedChoiceField) and name != "meeting_count":
                 field.choices = [("", NOT_AGREED), *agreement_model_field(name).flatchoices]
+
+    def topics(self) -> list[tuple[str, str, list[forms.BoundField]]]:
+        """The fields in the model's six topics, for one fieldset each."""
+        return [
+            (key, str(title), [self[name] for name in names])
+            for key, title, names in AGREEMENT_TOPICS
+        ]
 
 
 def optional_theme_choices(pack: Pack) -> list[tuple[str, str]]:
@@ -154,6 +163,8 @@ class ThemePlanForm(BaseNumberMixin):
         held: dict[int, str],
         **kwargs: Any,
     ) -> None:
+        # Its own ids: the page also holds the form that chooses the number of meetings.
+        kwargs.setdefault("auto_id", "plan_%s")
         super().__init__(*args, **kwargs)
         self.pack = pack
         self.count = count

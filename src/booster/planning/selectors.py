@@ -43,8 +43,8 @@ def group_pack(*, access: GroupAccess) -> Pack:
 
 def home_section(*, access: GroupAccess) -> dict[str, Any]:
     """What the group's home shows of the planning: the agreed goals, the current ground
-    rules and whether the viewer has acknowledged them, the theme plan, and links. Four
-    queries (five the first time a pack is read in the process)."""
+    rules and whether the viewer has acknowledged them, and links to the agreements and the
+    theme plan (the meetings app shows the path of meetings itself). Three queries."""
     group_id = access.group.pk
     goals = GoalsRecord.objects.filter(group_id=group_id).order_by("-number").first()
     rules = (
@@ -59,7 +59,6 @@ def home_section(*, access: GroupAccess) -> dict[str, Any]:
         .order_by("-number")
         .first()
     )
-    plan = ThemePlanVersion.objects.filter(group_id=group_id).order_by("-number").first()
     agreements_number = (
         AgreementsVersion.objects.filter(group_id=group_id)
         .order_by("-number")
@@ -70,9 +69,6 @@ def home_section(*, access: GroupAccess) -> dict[str, Any]:
         "goals": list(goals.goals) if goals else [],
         "rules": rules,
         "rules_acknowledged": bool(rules is not None and rules.viewer_acknowledged),
-        "plan": plan_entries(pack=group_pack(access=access), theme_keys=plan.theme_keys)
-        if plan
-        else [],
         "has_agreements": agreements_number is not None,
         "urls": planning_urls(group_id=group_id),
     }

@@ -9,6 +9,7 @@ from django.db.models import Max
 
 from booster.programme.loader import load_pack
 from booster.programme.models import PackVersion, pack_digest
+from booster.programme.schema import Pack
 
 
 def pack_import(*, path: str | Path) -> tuple[PackVersion, bool]:
@@ -17,7 +18,11 @@ def pack_import(*, path: str | Path) -> tuple[PackVersion, bool]:
     Content equal to a stored version returns that version. Raises
     :class:`~booster.programme.loader.PackError` (storing nothing) for an invalid pack.
     """
-    pack = load_pack(path)
+    return pack_store(pack=load_pack(path))
+
+
+def pack_store(*, pack: Pack) -> tuple[PackVersion, bool]:
+    """Store an already validated pack; content equal to a stored version returns that."""
     data = pack.to_data()
     digest = pack_digest(data)
     try:

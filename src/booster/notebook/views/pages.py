@@ -57,7 +57,7 @@ def index(request: HttpRequest, group_id: int) -> HttpResponse:
 def consent(request: HttpRequest, group_id: int) -> HttpResponse:
     access = group_access(user=request.user, group_id=group_id)
     current = selectors.consent_current(access=access)
-    form = ConsentForm(request.POST or None)
+    form = ConsentForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.consent_give(access=access)
         messages.success(request, _("Your notebook is ready. Only you can read it."))

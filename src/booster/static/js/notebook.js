@@ -3,7 +3,7 @@
 // Every editor is a plain form that works without this module. With it, changes are sent
 // ~800 ms after typing stops; a failed save keeps the text, says so and retries; a page
 // changed on another device (409) stops the autosave and asks what to keep. Nothing the
-// member writes is put in localStorage or sessionStorage.
+// member writes is kept in the browser's storage.
 
 const DEBOUNCE_MS = 800;
 const RETRY_MS = [2000, 5000, 10000, 20000, 30000];
