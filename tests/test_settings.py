@@ -67,6 +67,12 @@ def test_production_refuses_to_start_without_a_secret_key() -> None:
 
 
 def test_production_cookies_are_secure() -> None:
-    result = _import_prod({"SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "booster.example.org"})
+    result = _import_prod(
+        {
+            "SECRET_KEY": "x" * 60,
+            "ALLOWED_HOSTS": "booster.example.org",
+            "BOOSTER_ENCRYPTION_KEYS": "dHR0dHR0dHR0dHR0dHR0dHR0dHR0dHR0dHR0dHR0dHQ=",
+        }
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "False"]

@@ -182,7 +182,7 @@ def meetings_sync_to_plan(
     with transaction.atomic():
         existing = {
             meeting.number: meeting
-            for meeting in Meeting.objects.select_for_update()
+            for meeting in Meeting.objects.select_for_update(of=("self",))
             .filter(group=group)
             .exclude(state=Meeting.State.CANCELLED)
         }
@@ -327,7 +327,11 @@ def meeting_schedule(
         raise ValidationError(errors)
 
     with transaction.atomic():
-        meeting = Meeting.objects.select_for_update().select_related("group").get(pk=meeting.pk)
+        meeting = (
+            Meeting.objects.select_for_update(of=("self",))
+            .select_related("group")
+            .get(pk=meeting.pk)
+        )
         _require_planned(meeting)
         first_time = meeting.starts_at is None
         old_starts_at = meeting.starts_at
@@ -394,7 +398,11 @@ def meeting_cancel(*, access: GroupAccess, meeting: Meeting) -> Meeting:
         raise PermissionDenied
     _require_open(access.group)
     with transaction.atomic():
-        meeting = Meeting.objects.select_for_update().select_related("group").get(pk=meeting.pk)
+        meeting = (
+            Meeting.objects.select_for_update(of=("self",))
+            .select_related("group")
+            .get(pk=meeting.pk)
+        )
         _require_planned(meeting)
         _cancel(meeting)
         audit_log(
@@ -453,7 +461,7 @@ def meeting_roles_set(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        meeting = Meeting.objects.select_for_update(of=("self",)).get(pk=meeting.pk)
         _require_planned(meeting)
         if meeting.facilitator_id == (facilitator.pk if facilitator else None) and (
             meeting.timekeeper_id == (timekeeper.pk if timekeeper else None)
@@ -499,7 +507,7 @@ def meetings_rota_assign(*, access: GroupAccess) -> list[Meeting]:
         if not members:
             raise ValidationError(_("The group has no members to take turns yet."))
         meetings = list(
-            Meeting.objects.select_for_update()
+            Meeting.objects.select_for_update(of=("self",))
             .filter(group=access.group)
             .exclude(state=Meeting.State.CANCELLED)
             .select_related("facilitator")
@@ -540,7 +548,7 @@ def swap_request(*, access: GroupAccess, meeting: Meeting) -> FacilitatorSwap:
         raise PermissionDenied
     _require_open(access.group)
     with transaction.atomic():
-        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        meeting = Meeting.objects.select_for_update(of=("self",)).get(pk=meeting.pk)
         _require_planned(meeting)
         if meeting.facilitator_id != access.membership.pk:
             raise PermissionDenied
@@ -562,7 +570,7 @@ def swap_request(*, access: GroupAccess, meeting: Meeting) -> FacilitatorSwap:
 
 def _open_swap(access: GroupAccess, swap_id: int) -> FacilitatorSwap:
     swap = (
-        FacilitatorSwap.objects.select_for_update()
+        FacilitatorSwap.objects.select_for_update(of=("self",))
         .filter(pk=swap_id, meeting__group=access.group)
         .first()
     )
@@ -580,7 +588,7 @@ def swap_take(*, access: GroupAccess, swap_id: int) -> Meeting:
         swap = _open_swap(access, swap_id)
         if swap.requested_by_id == access.membership.pk:
             raise ValidationError(_("You asked for this swap; withdraw it instead."))
-        meeting = Meeting.objects.select_for_update().get(pk=swap.meeting_id)
+        meeting = Meeting.objects.select_for_update(of=("self",)).get(pk=swap.meeting_id)
         _require_planned(meeting)
         swap.state = FacilitatorSwap.State.ACCEPTED
         swap.accepted_by = access.membership
@@ -747,7 +755,7 @@ def poll_choose(*, access: GroupAccess, poll: DatePoll, slot_id: int) -> Schedul
         raise ValidationError(_("Choose one of the proposed times."))
     group = access.group
     with transaction.atomic():
-        poll = DatePoll.objects.select_for_update().get(pk=poll.pk)
+        poll = DatePoll.objects.select_for_update(of=("self",)).get(pk=poll.pk)
         if poll.closed_at is not None:
             raise ValidationError(_("This poll is closed."))
         result = meeting_schedule(
@@ -779,7 +787,9 @@ def poll_choose(*, access: GroupAccess, poll: DatePoll, slot_id: int) -> Schedul
 def calendar_feed_create(*, user: User) -> CalendarFeed:
     """My secret calendar address; a new one replaces (and so revokes) the old."""
     with transaction.atomic():
-        feed, created = CalendarFeed.objects.select_for_update().get_or_create(user=user)
+        feed, created = CalendarFeed.objects.select_for_update(of=("self",)).get_or_create(
+            user=user
+        )
         if not created:
             feed.token = new_token()
             feed.created_at = timezone.now()

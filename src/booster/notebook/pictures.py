@@ -59,7 +59,7 @@ class Pan:
 
     @property
     def label_y(self) -> float:
-        return self.bottom + 24
+        return self.bottom + 40
 
 
 @dataclass(frozen=True)
@@ -108,10 +108,11 @@ def scales(content: Mapping[str, Any]) -> Scales:
 # --- the network map ----------------------------------------------------------------------
 
 MAP_WIDTH = 800
-MAP_HEIGHT = 760
-MAP_CENTRE = (400.0, 350.0)
+MAP_HEIGHT = 700
+MAP_CENTRE = (400.0, 335.0)
 RING_RADII = {"inner": 115.0, "outer": 190.0, "reach": 265.0}
 LABEL_CHARACTERS = 22
+TOP_GAP = math.radians(14)
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,7 @@ class NetworkMap:
 
     @property
     def legend_y(self) -> float:
-        return self.height - 40
+        return self.height - 28
 
 
 def _shorten(text: str) -> str:
@@ -182,10 +183,10 @@ def network_map(content: Mapping[str, Any]) -> NetworkMap:
         count = len(in_ring)
         for position, item in enumerate(in_ring):
             number += 1
-            # Rings start at different angles so their labels do not line up.
-            angle = (
-                -math.pi / 2 + 0.35 + (2 * math.pi * position / max(count, 1)) + ring_index * 0.35
-            )
+            # The top of the map is kept free for the rings' names; rings are shifted a
+            # little against each other so that their labels do not line up.
+            share = ((position + 0.5 + ring_index * 0.3) / max(count, 1)) % 1.0
+            angle = -math.pi / 2 + TOP_GAP + (2 * math.pi - 2 * TOP_GAP) * share
             # Every other node sits a little off the ring, so crowded labels part.
             offset = 0.0 if count < 8 else (-12.0 if position % 2 else 12.0)
             r = radius + offset

@@ -16,6 +16,11 @@ from booster.programme.schema import Pack
 _PACKS: dict[str, Pack] = {}
 
 
+def pack_cache_put(*, digest: str, pack: Pack) -> None:
+    """Remember an already parsed pack, so that its stored version is not parsed again."""
+    _PACKS.setdefault(digest, pack)
+
+
 class PackVersionImmutableError(Exception):
     """A stored pack version was about to be changed."""
 

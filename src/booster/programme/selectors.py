@@ -11,9 +11,7 @@ DEFAULT_PACK_ID = "booster"
 def pack_version_current(*, pack_id: str = DEFAULT_PACK_ID) -> PackVersion | None:
     """The highest-numbered stored version of the pack, None when it was never imported."""
     # The content is loaded only when this process has not parsed that digest yet.
-    return (
-        PackVersion.objects.filter(pack_id=pack_id).defer("data").order_by("-number").first()
-    )
+    return PackVersion.objects.filter(pack_id=pack_id).defer("data").order_by("-number").first()
 
 
 def pack_current(*, pack_id: str = DEFAULT_PACK_ID) -> Pack | None:

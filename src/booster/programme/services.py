@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from booster.programme.loader import load_pack
-from booster.programme.models import PackVersion, pack_digest
+from booster.programme.models import PackVersion, pack_cache_put, pack_digest
 from booster.programme.schema import Pack
 
 
@@ -25,6 +25,7 @@ def pack_store(*, pack: Pack) -> tuple[PackVersion, bool]:
     """Store an already validated pack; content equal to a stored version returns that."""
     data = pack.to_data()
     digest = pack_digest(data)
+    pack_cache_put(digest=digest, pack=pack)
     try:
         with transaction.atomic():
             existing = PackVersion.objects.filter(pack_id=pack.id, digest=digest).first()
