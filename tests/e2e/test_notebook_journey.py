@@ -17,7 +17,13 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from booster.accounts.models import User
 from booster.programme.schema import Pack
-from tests.e2e.conftest import DESKTOP, PHONE, assert_accessible, assert_no_horizontal_scroll, tab_to
+from tests.e2e.conftest import (
+    DESKTOP,
+    PHONE,
+    assert_accessible,
+    assert_no_horizontal_scroll,
+    tab_to,
+)
 from tests.factories import GroupFactory, MembershipFactory
 
 SAVED = re.compile(r"Saved at")
@@ -142,7 +148,9 @@ def test_notebook_journey(
     )
     expect(drawn.locator(".nb-map__node--wellbeing")).to_have_count(1)
     expect(drawn.locator("desc")).to_have_text(
-        re.compile(r"3 people and organisations: 2 in the inner circle, 0 in the outer circle, 1 I want")
+        re.compile(
+            r"3 people and organisations: 2 in the inner circle, 0 in the outer circle, 1 I want"
+        )
     )
     _check(page, phone=phone)
 
@@ -163,7 +171,9 @@ def test_notebook_journey(
     _check(other, phone=phone)
     the_map.get_by_label("An idea, a symbol or an emoji for Mika").fill("🎭 the theatre fair")
     the_map.get_by_role("button", name="Give the idea").click()
-    expect(other.get_by_role("status").filter(has_text="Your idea is beside Mika's map")).to_be_visible()
+    expect(
+        other.get_by_role("status").filter(has_text="Your idea is beside Mika's map")
+    ).to_be_visible()
     expect(other.get_by_text("🎭 the theatre fair")).to_be_visible()
     _check(other, phone=phone)
 

@@ -93,15 +93,19 @@ def url(name: str, membership: Membership, **kwargs: Any) -> str:
 def raw_rows(table: str, column: str) -> list[str]:
     """A column as stored, read past the ORM (which would decrypt it)."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {connection.ops.quote_name(column)} FROM {connection.ops.quote_name(table)}"
-        )
+        quote = connection.ops.quote_name
+        cursor.execute(f"SELECT {quote(column)} FROM {quote(table)}")  # noqa: S608 - test names
         return [row[0] for row in cursor.fetchall()]
 
 
 MAP = {
     "items": [
-        {"name": "Maria Illustrator", "kind": "professional", "closeness": "inner", "note": "feedback"},
+        {
+            "name": "Maria Illustrator",
+            "kind": "professional",
+            "closeness": "inner",
+            "note": "feedback",
+        },
         {"name": "My sister", "kind": "wellbeing", "closeness": "inner", "note": ""},
         {"name": "City theatre", "kind": "professional", "closeness": "reach", "note": ""},
     ],

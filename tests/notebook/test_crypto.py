@@ -6,9 +6,9 @@ from io import StringIO
 
 import pytest
 from cryptography.fernet import Fernet
+from django.core.exceptions import FieldError
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.core.exceptions import FieldError
 from django.test import override_settings
 
 from booster.core import crypto
@@ -39,9 +39,11 @@ def test_no_keys_is_a_clear_configuration_error() -> None:
 
 
 def test_a_malformed_key_is_named_by_position_never_printed() -> None:
-    with override_settings(BOOSTER_ENCRYPTION_KEYS=[NEW_KEY, "not-a-key-secret"]):
-        with pytest.raises(crypto.EncryptionKeysError) as error:
-            crypto.multifernet()
+    with (
+        override_settings(BOOSTER_ENCRYPTION_KEYS=[NEW_KEY, "not-a-key-secret"]),
+        pytest.raises(crypto.EncryptionKeysError) as error,
+    ):
+        crypto.multifernet()
     assert "key number 2" in str(error.value)
     assert "not-a-key-secret" not in str(error.value)
 
@@ -118,7 +120,10 @@ def test_key_rotation_is_lossless(world: World) -> None:
     rotation re-encrypts everything; then the old key can be dropped and all still reads."""
     with override_settings(BOOSTER_ENCRYPTION_KEYS=[OLD_KEY]):
         access = consent(world.member)
-        entries = [write(world.member, "network_map", MAP), write(world.member, "goals", {"goals": ["Exhibit in Oslo", "", ""], "notes": ""})]
+        entries = [
+            write(world.member, "network_map", MAP),
+            write(world.member, "goals", {"goals": ["Exhibit in Oslo", "", ""], "notes": ""}),
+        ]
         from tests.notebook.helpers import slot_of
 
         snapshot = services.snapshot_create(
@@ -163,9 +168,11 @@ def test_rotation_stops_at_a_value_no_key_can_read(world: World) -> None:
     with override_settings(BOOSTER_ENCRYPTION_KEYS=[OLD_KEY]):
         consent(world.member)
         write(world.member, "goals", {"goals": ["x", "", ""], "notes": ""})
-    with override_settings(BOOSTER_ENCRYPTION_KEYS=[NEW_KEY]):
-        with pytest.raises(CommandError, match="cannot be read with any configured key"):
-            call_command("rotate_encryption_keys", stdout=StringIO())
+    with (
+        override_settings(BOOSTER_ENCRYPTION_KEYS=[NEW_KEY]),
+        pytest.raises(CommandError, match="cannot be read with any configured key"),
+    ):
+        call_command("rotate_encryption_keys", stdout=StringIO())
     with override_settings(BOOSTER_ENCRYPTION_KEYS=[OLD_KEY]):
         assert NotebookEntry.objects.get().content["goals"][0] == "x"
 

@@ -25,13 +25,25 @@ def full_notebook(world: World, mika: GroupAccess) -> list[str]:
     write(
         world.member,
         "competence",
-        {"have": [{"text": "Have-phrase", "share": True}], "need": [{"text": "Need-phrase", "share": False}], "notes": ""},
+        {
+            "have": [{"text": "Have-phrase", "share": True}],
+            "need": [{"text": "Need-phrase", "share": False}],
+            "notes": "",
+        },
     )
-    write(world.member, "self_presentation", {"what": "What-phrase", "for_whom": "Whom-phrase", "why": "Why-phrase"})
+    write(
+        world.member,
+        "self_presentation",
+        {"what": "What-phrase", "for_whom": "Whom-phrase", "why": "Why-phrase"},
+    )
     write(world.member, "goals", {"goals": ["Goal-phrase", "", ""], "notes": ""})
     write(world.member, "collaboration", {"answers": ["Partner-phrase", "", "", ""], "notes": ""})
     entry = write(world.member, "network_map", MAP)
-    write(world.member, "appreciative_interview", {"answers": ["Dream-phrase", "", "", ""], "notes": ""})
+    write(
+        world.member,
+        "appreciative_interview",
+        {"answers": ["Dream-phrase", "", "", ""], "notes": ""},
+    )
     write(world.member, "evaluation", {"answers": ["", "", "", "Thanks-phrase"], "notes": ""})
     write(world.member, "plain", {"answers": ["Time-phrase", "", ""], "notes": "Notes-phrase"})
     meeting = MeetingFactory(group=world.group, number=1)
@@ -44,15 +56,33 @@ def full_notebook(world: World, mika: GroupAccess) -> list[str]:
     )
     note = services.note_create(access=mika, title="Note-title")
     services.entry_save(
-        access=mika, slot=selectors.free_slot(), entry=note,
-        content={"title": "Note-title", "text": "Free-phrase"}, version=1,
+        access=mika,
+        slot=selectors.free_slot(),
+        entry=note,
+        content={"title": "Note-title", "text": "Free-phrase"},
+        version=1,
     )
     services.snapshot_create(access=mika, entry=entry, slot=slot_of(world.member, "network_map"))
     return [
-        "Expect-phrase", "Meaningful work", "Irregular income", "Forest-phrase", "Have-phrase",
-        "Need-phrase", "What-phrase", "Whom-phrase", "Why-phrase", "Goal-phrase",
-        "Partner-phrase", "Maria Illustrator", "Open evenings at the union", "Dream-phrase",
-        "Thanks-phrase", "Time-phrase", "Notes-phrase", "Takeaway-phrase", "Note-title",
+        "Expect-phrase",
+        "Meaningful work",
+        "Irregular income",
+        "Forest-phrase",
+        "Have-phrase",
+        "Need-phrase",
+        "What-phrase",
+        "Whom-phrase",
+        "Why-phrase",
+        "Goal-phrase",
+        "Partner-phrase",
+        "Maria Illustrator",
+        "Open evenings at the union",
+        "Dream-phrase",
+        "Thanks-phrase",
+        "Time-phrase",
+        "Notes-phrase",
+        "Takeaway-phrase",
+        "Note-title",
         "Free-phrase",
     ]
 
@@ -152,5 +182,8 @@ def test_the_print_view_shows_everything(world: World, full_notebook: list[str])
 
 def test_an_empty_notebook_exports_cleanly(world: World, mika: GroupAccess) -> None:
     client = client_for(world.member.user)
-    assert "The notebook is empty." in client.get(url("export_markdown", world.member)).content.decode()
+    assert (
+        "The notebook is empty."
+        in client.get(url("export_markdown", world.member)).content.decode()
+    )
     assert json.loads(client.get(url("export_json", world.member)).content)["entries"] == []

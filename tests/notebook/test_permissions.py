@@ -114,7 +114,12 @@ def _fetch(world: World, persona: str, method: str, path: str, data: dict[str, s
 
 
 def _check(
-    world: World, persona: str, method: str, path: str, expected: int, data: dict[str, str] | None = None
+    world: World,
+    persona: str,
+    method: str,
+    path: str,
+    expected: int,
+    data: dict[str, str] | None = None,
 ) -> None:
     response = _fetch(world, persona, method, path, data)
     status = response.status_code
@@ -178,8 +183,14 @@ def test_pages_with_the_owners_ids(notebook: Notebook, persona: str) -> None:
         expected = OWNER_ONLY[persona]
         if method == "POST" and persona == "member":
             expected = 200  # saved (302)
-        _check(world, persona, method, url(name, world.member, **kwargs), expected,
-               {"version": str(notebook.note.version), "title": "t", "text": "x"})
+        _check(
+            world,
+            persona,
+            method,
+            url(name, world.member, **kwargs),
+            expected,
+            {"version": str(notebook.note.version), "title": "t", "text": "x"},
+        )
 
 
 @pytest.mark.parametrize("persona", ALL)
@@ -193,16 +204,23 @@ def test_destructive_posts_with_the_owners_ids(notebook: Notebook, persona: str)
         _check(world, persona, "POST", url(name, world.member, **kwargs), OWNER_ONLY[persona])
     owner = persona == "member"
     assert NotebookEntry.objects.filter(pk=notebook.note.pk).exists() is not owner
-    assert SharedSnapshot.objects.filter(
-        pk=notebook.snapshot.pk, withdrawn_at__isnull=True
-    ).exists() is not owner
+    assert (
+        SharedSnapshot.objects.filter(pk=notebook.snapshot.pk, withdrawn_at__isnull=True).exists()
+        is not owner
+    )
 
 
 @pytest.mark.parametrize("persona", ALL)
 def test_ideas(notebook: Notebook, persona: str) -> None:
     world = notebook.world
     add = url("idea_add", world.member, snapshot_id=notebook.snapshot.pk)
-    expected_add = {**OWN_NOTEBOOK, "member": 302, "second_member": 302, "convener": 302, "guide": 302}
+    expected_add = {
+        **OWN_NOTEBOOK,
+        "member": 302,
+        "second_member": 302,
+        "convener": 302,
+        "guide": 302,
+    }
     response = _fetch(world, persona, "POST", add, {"text": f"idea by {persona}"})
     assert response.status_code == expected_add[persona]
     given = any(idea.text == f"idea by {persona}" for idea in MapIdea.objects.all())

@@ -12,9 +12,19 @@ from django.test.utils import CaptureQueriesContext
 from booster.groups.permissions import GroupAccess
 from booster.notebook import selectors, services
 from tests.factories import MeetingFactory, MembershipFactory
-from tests.notebook.helpers import MAP, SCALES, TASKS, access_of, client_for, consent, slot_of, task_url, url, write
+from tests.notebook.helpers import (
+    MAP,
+    SCALES,
+    TASKS,
+    access_of,
+    client_for,
+    consent,
+    slot_of,
+    task_url,
+    url,
+    write,
+)
 from tests.personas import World
-
 
 CONTENT: dict[str, dict[str, Any]] = {
     "network_map": MAP,

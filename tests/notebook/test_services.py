@@ -87,7 +87,11 @@ def test_saving_twice_from_the_same_version_is_a_conflict(world: World, mika: Gr
     assert first.version == 1
     # Device 1 saves on top of version 1.
     services.entry_save(
-        access=mika, slot=slot, entry=first, content={"goals": ["B", "", ""], "notes": ""}, version=1
+        access=mika,
+        slot=slot,
+        entry=first,
+        content={"goals": ["B", "", ""], "notes": ""},
+        version=1,
     )
     # Device 2 still has version 1: refused, and told what is newer.
     stale = NotebookEntry.objects.get(pk=first.pk)
@@ -145,9 +149,7 @@ def test_the_questions_sheet_reads_one_answer_per_question(world: World) -> None
 
 def test_an_entry_is_limited_to_20000_characters(world: World) -> None:
     slot = slot_of(world.member, "evaluation")
-    parsed = sheet_for(slot).parse(
-        _form(answer__0="x" * 15_000, notes="y" * 5_001), slot
-    )
+    parsed = sheet_for(slot).parse(_form(answer__0="x" * 15_000, notes="y" * 5_001), slot)
     assert not parsed.ok
     message = parsed.errors["__all__"][0]
     assert "20001" in message and str(MAX_ENTRY_CHARACTERS) in message
@@ -217,7 +219,12 @@ def test_a_network_map_checks_kind_closeness_and_lengths(world: World) -> None:
         ),
         slot,
     )
-    assert set(parsed.errors) == {"items-0-kind", "items-0-closeness", "items-1-name", "items-2-name"}
+    assert set(parsed.errors) == {
+        "items-0-kind",
+        "items-0-closeness",
+        "items-1-name",
+        "items-2-name",
+    }
     assert "120" in parsed.errors["items-1-name"][0]
 
 
@@ -225,8 +232,14 @@ def test_competence_lists_remember_what_to_share(world: World) -> None:
     slot = slot_of(world.member, "competence")
     sheet = sheet_for(slot)
     parsed = sheet.parse(
-        _form(have__0__text="Drawing", have__0__share="1", have__1__text="Pricing",
-              need__0__text="Contracts", need__0__share="1", notes="private"),
+        _form(
+            have__0__text="Drawing",
+            have__0__share="1",
+            have__1__text="Pricing",
+            need__0__text="Contracts",
+            need__0__share="1",
+            notes="private",
+        ),
         slot,
     )
     assert parsed.ok
@@ -323,7 +336,11 @@ def test_only_ticked_competence_is_shared(world: World, mika: GroupAccess) -> No
         },
     )
     snapshot = services.snapshot_create(access=mika, entry=entry, slot=slot)
-    assert snapshot.content == {"have": [{"text": "Drawing", "share": True}], "need": [], "notes": ""}
+    assert snapshot.content == {
+        "have": [{"text": "Drawing", "share": True}],
+        "need": [],
+        "notes": "",
+    }
 
 
 def test_an_empty_page_cannot_be_shared_nor_someone_elses(world: World, mika: GroupAccess) -> None:

@@ -48,8 +48,14 @@ def test_the_notebook_asks_for_consent_first(world: World) -> None:
         assert client.get(path).url == url("consent", world.member)
 
     page = client.get(url("consent", world.member)).content.decode()
-    for words in ("What is stored", "Who can see it", "Only you", "How long it is kept",
-                  "download your whole notebook", "withdraw this agreement"):
+    for words in (
+        "What is stored",
+        "Who can see it",
+        "Only you",
+        "How long it is kept",
+        "download your whole notebook",
+        "withdraw this agreement",
+    ):
         assert words in page
     _no_inline_code(page)
 
@@ -140,15 +146,25 @@ def test_a_plain_form_saves_and_redirects(world: World, mika: GroupAccess) -> No
 def test_adding_and_removing_rows_without_javascript(world: World, mika: GroupAccess) -> None:
     client = client_for(world.member.user)
     path = task_url(world.member, "network_map")
-    data = {"version": "0", "items-0-name": "Ann", "items-0-kind": "professional",
-            "items-0-closeness": "inner", "action": "add:items"}
+    data = {
+        "version": "0",
+        "items-0-name": "Ann",
+        "items-0-kind": "professional",
+        "items-0-closeness": "inner",
+        "action": "add:items",
+    }
     response = client.post(path, data)
     assert response.url == f"{path}?add=items#items-new"
     page = client.get(response.url).content.decode()
     assert 'id="items-new"' in page
     assert re.search(r'name="items-1-name"[^>]*autofocus', page)
-    data = {"version": "1", "items-0-name": "Ann", "items-1-name": "Bo", "items-2-name": "Cy",
-            "action": "remove:items:1"}
+    data = {
+        "version": "1",
+        "items-0-name": "Ann",
+        "items-1-name": "Bo",
+        "items-2-name": "Cy",
+        "action": "remove:items:1",
+    }
     client.post(path, data)
     names = [item["name"] for item in NotebookEntry.objects.get().content["items"]]
     assert names == ["Ann", "Cy"]
@@ -157,8 +173,16 @@ def test_adding_and_removing_rows_without_javascript(world: World, mika: GroupAc
 def test_a_plain_form_with_a_problem_keeps_what_was_typed(world: World, mika: GroupAccess) -> None:
     client = client_for(world.member.user)
     path = task_url(world.member, "resources_demands")
-    response = client.post(path, {"version": "0", "resources-0-text": "", "resources-0-note": "kept note",
-                                  "demands-0-text": "Deadlines", "demands-0-weight": "3"})
+    response = client.post(
+        path,
+        {
+            "version": "0",
+            "resources-0-text": "",
+            "resources-0-note": "kept note",
+            "demands-0-text": "Deadlines",
+            "demands-0-weight": "3",
+        },
+    )
     assert response.status_code == 400
     page = response.content.decode()
     assert "kept note" in page and "Deadlines" in page
@@ -205,8 +229,13 @@ def test_autosave_answers_with_the_new_version_and_the_redrawn_scales(
     path = task_url(world.member, "resources_demands")
     response = client.post(
         path,
-        {"version": "0", "resources-0-text": "Choir", "resources-0-weight": "2",
-         "demands-0-text": "Deadlines", "demands-0-weight": "5"},
+        {
+            "version": "0",
+            "resources-0-text": "Choir",
+            "resources-0-weight": "2",
+            "demands-0-text": "Deadlines",
+            "demands-0-weight": "5",
+        },
         **AUTOSAVE,
     )
     assert response.status_code == 200
@@ -217,8 +246,13 @@ def test_autosave_answers_with_the_new_version_and_the_redrawn_scales(
     _no_inline_code(data["picture"])
     response = client.post(
         path,
-        {"version": "1", "resources-0-text": "Choir", "resources-0-weight": "5",
-         "demands-0-text": "Deadlines", "demands-0-weight": "1"},
+        {
+            "version": "1",
+            "resources-0-text": "Choir",
+            "resources-0-weight": "5",
+            "demands-0-text": "Deadlines",
+            "demands-0-weight": "1",
+        },
         **AUTOSAVE,
     )
     assert 'data-tilt="resources"' in response.json()["picture"]
@@ -240,12 +274,19 @@ def test_autosave_of_a_stale_version_is_409_with_the_newer_content(
     assert NotebookEntry.objects.get().content["answers"][0] == "Phone text"
 
 
-def test_autosave_problems_name_the_fields_the_browser_sent(world: World, mika: GroupAccess) -> None:
+def test_autosave_problems_name_the_fields_the_browser_sent(
+    world: World, mika: GroupAccess
+) -> None:
     client = client_for(world.member.user)
     response = client.post(
         task_url(world.member, "network_map"),
-        {"version": "0", "items-4-name": "", "items-4-note": "who?", "items-9-name": "Ok",
-         "items-9-kind": "bad"},
+        {
+            "version": "0",
+            "items-4-name": "",
+            "items-4-note": "who?",
+            "items-9-name": "Ok",
+            "items-9-kind": "bad",
+        },
         **AUTOSAVE,
     )
     assert response.status_code == 400
@@ -307,7 +348,7 @@ def test_the_evaluation_shows_the_opening_expectations(world: World, mika: Group
     write(world.member, "expectations", {"answers": ["Courage to raise my prices"], "notes": ""})
     page = client.get(task_url(world.member, "evaluation")).content.decode()
     assert "Courage to raise my prices" in page
-    assert page.index("Courage to raise my prices") < page.index('data-notebook-editor')
+    assert page.index("Courage to raise my prices") < page.index("data-notebook-editor")
 
 
 def test_a_takeaway_answers_the_closing_rounds_questions(world: World, mika: GroupAccess) -> None:
@@ -356,7 +397,9 @@ def test_share_a_map_and_receive_an_idea(world: World, mika: GroupAccess) -> Non
     _no_inline_code(shared)
     sanna.post(url("idea_add", world.member, snapshot_id=snapshot.pk), {"text": "🎭 theatre fair"})
     assert MapIdea.objects.get().text == "🎭 theatre fair"
-    too_long = sanna.post(url("idea_add", world.member, snapshot_id=snapshot.pk), {"text": "x" * 141})
+    too_long = sanna.post(
+        url("idea_add", world.member, snapshot_id=snapshot.pk), {"text": "x" * 141}
+    )
     assert too_long.status_code == 302 and MapIdea.objects.count() == 1
 
     # The owner sees it on the shared page (without a form for their own map) and on the page.
@@ -367,7 +410,10 @@ def test_share_a_map_and_receive_an_idea(world: World, mika: GroupAccess) -> Non
     assert "Ideas the group left for you" in editor and "🎭 theatre fair" in editor
 
     # The guide reads everything that is shared.
-    assert "🎭 theatre fair" in client_for(world.guide.user).get(url("shared", world.member)).content.decode()
+    assert (
+        "🎭 theatre fair"
+        in client_for(world.guide.user).get(url("shared", world.member)).content.decode()
+    )
 
     owner.post(url("snapshot_withdraw", world.member, snapshot_id=snapshot.pk))
     after = sanna.get(url("shared", world.member)).content.decode()
@@ -380,19 +426,26 @@ def test_competence_side_by_side(world: World, mika: GroupAccess) -> None:
         entry = write(
             membership,
             "competence",
-            {"have": [{"text": text, "share": True}, {"text": f"secret {text}", "share": False}],
-             "need": [], "notes": "private notes"},
+            {
+                "have": [{"text": text, "share": True}, {"text": f"secret {text}", "share": False}],
+                "need": [],
+                "notes": "private notes",
+            },
         )
         services.snapshot_create(access=access, entry=entry, slot=slot_of(membership, "competence"))
     page = client_for(world.convener.user).get(url("shared", world.member)).content.decode()
-    section = page[page.index("Our competence, side by side"):]
+    section = page[page.index("Our competence, side by side") :]
     assert section.count('class="card nb-shared-card"') == 2
     assert "Drawing" in section and "Budgeting" in section
     assert "secret" not in page and "private notes" not in page
 
 
 def test_an_empty_competence_page_explains_what_to_tick(world: World, mika: GroupAccess) -> None:
-    entry = write(world.member, "competence", {"have": [{"text": "A", "share": False}], "need": [], "notes": ""})
+    entry = write(
+        world.member,
+        "competence",
+        {"have": [{"text": "A", "share": False}], "need": [], "notes": ""},
+    )
     client = client_for(world.member.user)
     preview = client.get(url("share", world.member, entry_id=entry.pk)).content.decode()
     assert "tick" in preview

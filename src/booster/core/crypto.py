@@ -138,6 +138,9 @@ class EncryptedJSONField(EncryptedTextField):
     """JSON-serialisable data (dicts, lists, strings, numbers) stored as a Fernet token."""
 
     description = "JSON encrypted at rest"
+    # For django-stubs: the attribute holds Python data, not text.
+    _pyi_private_set_type: Any
+    _pyi_private_get_type: Any
 
     def to_plain(self, value: Any) -> str:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)

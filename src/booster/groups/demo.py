@@ -69,4 +69,22 @@ def demo_group_create(*, people: Sequence[User]) -> Group:
 
     demo_planning_create(group=group)
     board_demo_create(group)
+    _demo_meetings(group=group, convener=convener)
     return group
+
+
+def _demo_meetings(*, group: Group, convener: User) -> None:
+    """Sara facilitates the opening meeting, Johan keeps the time."""
+    from booster.groups.permissions import group_access
+    from booster.meetings.models import Meeting
+    from booster.meetings.services import meeting_roles_set
+
+    access = group_access(user=convener, group_id=group.pk)
+    opening = Meeting.objects.get(group=group, number=1)
+    members = {m.display_name: m for m in group.memberships.active()}
+    meeting_roles_set(
+        access=access,
+        meeting=opening,
+        facilitator_id=members[DEMO_CONVENER].pk,
+        timekeeper_id=members["Johan"].pk,
+    )

@@ -164,7 +164,7 @@ def group_create(
     membership.full_clean(exclude=["group", "user", "principles_version"])
     membership.save()
     pack = pack_for_version(version_id=version.pk)
-    Meeting.objects.create(
+    opening_meeting = Meeting.objects.create(
         group=group,
         number=1,
         theme_key=pack.rules.first_theme,
@@ -174,6 +174,9 @@ def group_create(
         place=group.place if group.form == MeetingForm.FACE_TO_FACE else "",
         video_link=group.video_link if group.form == MeetingForm.REMOTE else "",
     )
+    from booster.meetings.services import reminders_enqueue
+
+    reminders_enqueue(meeting=opening_meeting)
     audit_log(
         actor=user,
         action="groups.group_created",

@@ -185,6 +185,8 @@ class PollChooseForm(forms.Form):
                 "maybe": row.maybe,
                 "no": row.no,
             }
+            if row.suits_everyone:
+                label = _("%(choice)s (suits everyone)") % {"choice": label}
             choices.append((row.slot.pk, label))
         self.fields["slot"].choices = choices  # type: ignore[attr-defined]
         self.fields["slot"].error_messages["required"] = _("Choose one of the times.")

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from booster.accounts.models import User
@@ -124,6 +125,7 @@ def _render_detail(
     pack = selectors.group_pack(group=access.group)
     absence = selectors.absence_of(access=access, meeting=meeting)
     sees_attendance = can_facilitate(access, meeting)
+    polls = list(meeting.date_polls.order_by("-created_at", "-id"))
     return render(
         request,
         "meetings/detail.html",
@@ -141,7 +143,8 @@ def _render_detail(
             "can_facilitate": sees_attendance,
             "is_facilitator": is_facilitator(access, meeting),
             "swap": selectors.open_swap_of(meeting=meeting),
-            "polls": list(meeting.date_polls.order_by("-created_at", "-id")),
+            "polls": polls,
+            "has_open_poll": any(poll.closed_at is None for poll in polls),
             "is_planned": meeting.state == Meeting.State.PLANNED,
             "length_warning": services.meeting_length_warning(
                 group=access.group, duration_minutes=meeting.duration_minutes
@@ -287,7 +290,12 @@ def rota(request: HttpRequest, group_id: int) -> HttpResponse:
             if assigned:
                 messages.success(
                     request,
-                    _("Facilitators named for %(count)s meetings.") % {"count": len(assigned)},
+                    ngettext(
+                        "A facilitator named for %(count)s meeting.",
+                        "Facilitators named for %(count)s meetings.",
+                        len(assigned),
+                    )
+                    % {"count": len(assigned)},
                 )
             else:
                 messages.info(request, _("Every meeting already has a facilitator."))
@@ -457,6 +465,7 @@ def _render_poll(
         request,
         "meetings/poll.html",
         {
+            "access": access,
             "group": access.group,
             "poll": poll,
             "meeting": meeting,

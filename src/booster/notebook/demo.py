@@ -102,7 +102,7 @@ def _slot_of_kind(access: GroupAccess, kind: str) -> Slot | None:
 def notebook_demo_create(membership: Membership) -> list[NotebookEntry]:
     """Give ``membership`` a notebook with filled scales, a network map (shared with the
     group) and competence lists. Does nothing when the member already has a notebook."""
-    if membership.notebook_entries.exists():
+    if NotebookEntry.objects.filter(membership=membership).exists():
         return []
     access = GroupAccess(group=membership.group, membership=membership)
     texts = _TEXTS.get(membership.group.language, _TEXTS["en"])

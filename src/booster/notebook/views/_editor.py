@@ -131,6 +131,11 @@ def editor(
                             "version": saved.version,
                             "saved_at": saved.updated_at.isoformat(),
                             "picture": picture_markup(sheet, saved.content, picture_id="picture"),
+                            "sharing": render_to_string(
+                                "notebook/_sharing.html",
+                                _sharing_context(access, saved, sheet, slot),
+                                request=request,
+                            ),
                             "preview": render_to_string(
                                 sheet.preview_template,
                                 {"content": saved.content, "slot": slot, "sheet": sheet},
@@ -149,11 +154,8 @@ def editor(
     else:
         content = sheet.normalise(entry.content, slot) if entry is not None else sheet.blank(slot)
     add = str(request.GET.get("add", "")) if request.method == "GET" else ""
-    snapshot = selectors.active_snapshot_of(entry=entry) if entry is not None else None
-    ideas: list[MapIdea] = []
-    if snapshot is not None and sheet.picture == "map":
-        ideas = list(snapshot.ideas.select_related("author").order_by("created_at", "id"))
     context = {
+        **_sharing_context(access, entry, sheet, slot),
         "group": access.group,
         "access": access,
         "slot": slot,
@@ -168,9 +170,6 @@ def editor(
         "version": version,
         "conflict": conflict,
         "save_url": url,
-        "snapshot": snapshot,
-        "ideas": ideas,
-        "is_open": access.group.state != Group.State.CLOSED,
         "max_characters": MAX_ENTRY_CHARACTERS,
         "max_items": MAX_LIST_ITEMS,
         "weights": list(WEIGHT_LABELS.items()),
@@ -182,6 +181,26 @@ def editor(
         **(extra or {}),
     }
     return render(request, "notebook/editor.html", context, status=status)
+
+
+def _sharing_context(
+    access: GroupAccess, entry: NotebookEntry | None, sheet: Worksheet, slot: Slot
+) -> dict[str, Any]:
+    """What the page's sharing section shows: whether a copy is shared, and the ideas the
+    group left on a shared map."""
+    snapshot = selectors.active_snapshot_of(entry=entry) if entry is not None else None
+    ideas: list[MapIdea] = []
+    if snapshot is not None and sheet.picture == "map":
+        ideas = list(snapshot.ideas.select_related("author").order_by("created_at", "id"))
+    return {
+        "group": access.group,
+        "entry": entry,
+        "sheet": sheet,
+        "slot": slot,
+        "snapshot": snapshot,
+        "ideas": ideas,
+        "is_open": access.group.state != Group.State.CLOSED,
+    }
 
 
 def _error_summary(errors: dict[str, list[str]]) -> str:

@@ -114,7 +114,7 @@ def pdf(request: HttpRequest, group_id: int) -> HttpResponse:
     context = _print_context(access)
     try:
         # Heavy, and needs the system's Pango: loaded only when someone asks for a PDF.
-        import weasyprint
+        import weasyprint  # type: ignore[import-untyped,unused-ignore]
     except (ImportError, OSError):
         logger.warning("WeasyPrint is not available; showing the print view instead of a PDF")
         return render(request, "notebook/print.html", {**context, "pdf_unavailable": True})

@@ -152,7 +152,7 @@ def note_new(request: HttpRequest, group_id: int) -> HttpResponse:
         return redirect("notebook:consent", group_id=group_id)
     form = NoteCreateForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors.get("title", [])))
+        messages.error(request, " ".join(str(error) for error in form.errors.get("title", [])))
         return redirect("notebook:index", group_id=group_id)
     entry = services.note_create(access=access, title=form.cleaned_data["title"])
     return redirect("notebook:note", group_id=group_id, entry_id=entry.pk)

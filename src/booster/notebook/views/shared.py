@@ -71,7 +71,7 @@ def idea_add(request: HttpRequest, group_id: int, snapshot_id: int) -> HttpRespo
     form = IdeaForm(request.POST)
     anchor = f"#map-{snapshot.pk}"
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors.get("text", [])))
+        messages.error(request, " ".join(str(error) for error in form.errors.get("text", [])))
         return redirect(f"{_shared_url(group_id)}{anchor}")
     try:
         services.idea_add(access=access, snapshot=snapshot, text=form.cleaned_data["text"])

@@ -16,7 +16,10 @@ class NotebookEditor {
     this.errorBox = form.querySelector("[data-notebook-errors]");
     this.conflictBox = document.querySelector("[data-notebook-conflict]");
     this.picture = document.querySelector("[data-notebook-picture]");
+    // Not form.action: the buttons named "action" would shadow it.
+    this.url = form.getAttribute("action") || window.location.pathname;
     this.preview = document.querySelector("[data-notebook-preview]");
+    this.sharing = document.querySelector("[data-notebook-sharing]");
     const token = form.querySelector("input[name=csrfmiddlewaretoken]");
     // CSRF_COOKIE_HTTPONLY is on: the token comes from the form, never from the cookie.
     this.csrfToken = token ? token.value : "";
@@ -133,7 +136,7 @@ class NotebookEditor {
     let response = null;
     let data = null;
     try {
-      response = await fetch(this.form.action, {
+      response = await fetch(this.url, {
         method: "POST",
         body,
         credentials: "same-origin",
@@ -168,6 +171,13 @@ class NotebookEditor {
     this.clearErrors();
     if (this.picture && data.picture) this.picture.innerHTML = data.picture;
     if (this.preview && data.preview) this.preview.innerHTML = data.preview;
+    // Redrawn only when it changed, so that a focused link in it keeps the focus.
+    if (this.sharing && typeof data.sharing === "string" && data.sharing !== this.lastSharing) {
+      if (this.lastSharing !== undefined || !this.sharing.querySelector("section")) {
+        this.sharing.innerHTML = data.sharing;
+      }
+      this.lastSharing = data.sharing;
+    }
     const when = new Date(data.saved_at).toLocaleTimeString(document.documentElement.lang || undefined, {
       hour: "2-digit",
       minute: "2-digit",

@@ -44,7 +44,7 @@ class Command(BaseCommand):
         for model, field in encrypted_fields():
             table = connection.ops.quote_name(model._meta.db_table)
             column = connection.ops.quote_name(field.column)
-            pk = connection.ops.quote_name(model._meta.pk.column)  # type: ignore[union-attr]
+            pk = connection.ops.quote_name(model._meta.pk.column)
             label = f"{model._meta.label}.{field.name}"
             old, current, last_pk = 0, 0, None
             while True:
