@@ -194,3 +194,63 @@ def test_notebook_journey(
     assert response.body().startswith(b"%PDF-")
     # Someone else asking for "the" PDF gets their own notebook, never Mika's.
     assert other.request.get(f"{base}export/notebook.pdf").url.endswith("/notebook/consent/")
+
+
+def test_a_failed_save_retries_and_a_conflict_keeps_the_typed_text(
+    new_context: Any, live_server: Any, programme: Pack
+) -> None:
+    """The connection drops: the editor says so, keeps the text and saves on a retry.
+    Another device saves meanwhile: the editor stops, shows the other version, and saves
+    the member's own text only when asked."""
+    from booster.notebook import services
+    from booster.notebook.models import NotebookEntry
+    from tests.notebook.helpers import access_of, slot_of
+
+    group = GroupFactory(name="Lantern group")
+    mika = MembershipFactory(group=group, user__display_name="Mika")
+    services.consent_give(access=access_of(mika))
+    page = _logged_in(new_context, mika.user, DESKTOP, live_server.url)
+    page.goto(f"/en/groups/{group.pk}/notebook/tasks/work_ability/recovery_task/")
+    answer = page.get_by_label("What was your day like when you felt well recovered?")
+
+    failures = {"left": 1}
+
+    def flaky(route: Any) -> None:
+        if route.request.method == "POST" and failures["left"]:
+            failures["left"] -= 1
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route("**/recovery_task/", flaky)
+    answer.fill("A slow morning by the sea")
+    status = page.locator("[data-notebook-status]")
+    expect(status).to_have_text(re.compile("the connection failed"))
+    expect(answer).to_have_value("A slow morning by the sea")
+    expect(status).to_have_text(SAVED, timeout=10_000)  # retried after two seconds
+    entry = NotebookEntry.objects.get()
+    assert entry.content["answers"][0] == "A slow morning by the sea"
+
+    # Another device saves a newer version.
+    services.entry_save(
+        access=access_of(mika),
+        slot=slot_of(mika, "recovery_day"),
+        entry=entry,
+        content={"answers": ["Written on the phone", ""], "notes": ""},
+        version=entry.version,
+    )
+    answer.fill("A slow morning by the sea, then a swim")
+    conflict = page.locator("[data-notebook-conflict]")
+    expect(conflict).to_be_visible()
+    expect(conflict).to_contain_text("Written on the phone")
+    expect(answer).to_have_value("A slow morning by the sea, then a swim")
+    assert_accessible(page)
+    answer.fill("A slow morning by the sea, then a swim!")  # autosave stays stopped
+    page.wait_for_timeout(1500)
+    assert NotebookEntry.objects.get().content["answers"][0] == "Written on the phone"
+    conflict.get_by_role("button", name="Keep my version").click()
+    expect(status).to_have_text(SAVED)
+    expect(conflict).to_be_hidden()
+    assert NotebookEntry.objects.get().content["answers"][0] == (
+        "A slow morning by the sea, then a swim!"
+    )

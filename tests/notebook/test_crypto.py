@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
@@ -16,6 +17,7 @@ from booster.groups.permissions import GroupAccess
 from booster.notebook import services
 from booster.notebook.checks import encryption_keys_check
 from booster.notebook.models import MapIdea, NotebookEntry, SharedSnapshot
+from booster.settings.env import encryption_keys_from_file
 from tests.notebook.helpers import MAP, SCALES, access_of, consent, raw_rows, write
 from tests.personas import World
 
@@ -182,3 +184,14 @@ _COLUMNS = (
     ("notebook_sharedsnapshot", "content"),
     ("notebook_mapidea", "text"),
 )
+
+
+def test_development_keys_are_made_once_and_readable(tmp_path: Path) -> None:
+    path = tmp_path / "var" / "encryption_keys"
+    first = encryption_keys_from_file(path)
+    assert len(first) == 1
+    Fernet(first[0].encode())  # a real Fernet key
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert encryption_keys_from_file(path) == first
+    path.write_text(f"{NEW_KEY}\n\n{first[0]}\n")  # a rotation in development
+    assert encryption_keys_from_file(path) == [NEW_KEY, first[0]]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
@@ -19,6 +20,7 @@ from tests.notebook.helpers import (
     AUTOSAVE,
     MAP,
     SCALES,
+    access_of,
     client_for,
     consent,
     slot_of,
@@ -474,3 +476,34 @@ def test_json_export_is_valid_json(world: World, mika: GroupAccess) -> None:
     write(world.member, "goals", {"goals": ["a", "", ""], "notes": ""})
     response = client_for(world.member.user).get(url("export_json", world.member))
     assert json.loads(response.content)["format"] == "booster-notebook"
+
+
+def test_an_unknown_task_is_not_found(world: World, mika: GroupAccess) -> None:
+    client = client_for(world.member.user)
+    for theme_key, task_key in (("networks", "nope"), ("nope", "map_task")):
+        path = reverse(
+            "notebook:task",
+            kwargs={"group_id": world.group.pk, "theme_key": theme_key, "task_key": task_key},
+        )
+        assert client.get(path).status_code == 404
+
+
+def test_the_group_home_section(world: World, django_assert_max_num_queries: Any) -> None:
+    from django.template.loader import render_to_string
+
+    from booster.notebook.selectors import home_section
+
+    access = access_of(world.member)
+    with django_assert_max_num_queries(2):
+        section = home_section(access=access)
+    assert section["has_consent"] is False and section["shared_count"] == 0
+    html = render_to_string("notebook/_home_section.html", {"section": section})
+    assert "Start my notebook" in html and url("index", world.member) in html
+    consent(world.member)
+    entry = write(world.member, "network_map", MAP)
+    services.snapshot_create(access=access, entry=entry, slot=slot_of(world.member, "network_map"))
+    section = home_section(access=access)
+    assert section["has_consent"] is True and section["shared_count"] == 1
+    assert "Shared in the group (1 page)" in render_to_string(
+        "notebook/_home_section.html", {"section": section}
+    )

@@ -70,6 +70,11 @@ def demo_group_create(*, people: Sequence[User]) -> Group:
     demo_planning_create(group=group)
     board_demo_create(group)
     _demo_meetings(group=group, convener=convener)
+
+    from booster.notebook.demo import notebook_demo_create
+
+    for membership in group.memberships.active().filter(display_name__in=["Aino", "Maya"]):
+        notebook_demo_create(membership)
     return group
 
 

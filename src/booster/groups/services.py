@@ -638,6 +638,10 @@ def waiting_list_withdraw(*, entry: WaitingListEntry) -> WaitingListEntry:
 
 
 def _end_membership(membership: Membership, *, state: str, reason: str = "") -> None:
+    # The private notebook goes with the membership, as its consent page promises.
+    from booster.notebook.services import notebook_erase
+
+    notebook_erase(membership=membership)
     membership.state = state
     membership.seat = None
     membership.guide_seat = None

@@ -115,8 +115,14 @@ def slot_for_entry(*, pack: Pack, entry: NotebookEntry | SharedSnapshot) -> Slot
             theme_key=entry.theme_key,
             task_key=entry.task_key,
         )
-    if kind == EntryKind.TAKEAWAY and entry.meeting is not None:
-        return takeaway_slot(pack=pack, meeting=entry.meeting)
+    if kind == EntryKind.TAKEAWAY:
+        if entry.meeting is not None:
+            return takeaway_slot(pack=pack, meeting=entry.meeting)
+        return Slot(  # a shared copy whose meeting is gone
+            kind=EntryKind.TAKEAWAY,
+            title=_("What I take with me"),
+            questions=tuple(_text(q) for q in pack.meeting.close.lessons.questions),
+        )
     return free_slot()
 
 

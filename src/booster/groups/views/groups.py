@@ -16,6 +16,7 @@ from booster.groups.forms import GroupCreateForm, GroupDetailsForm, GroupStateFo
 from booster.groups.permissions import require_open_group, require_steward
 from booster.groups.views._helpers import access_for, add_errors, request_user
 from booster.meetings import selectors as meetings_selectors
+from booster.notebook import selectors as notebook_selectors
 from booster.planning import selectors as planning_selectors
 from booster.programme.selectors import pack_current
 
@@ -79,6 +80,7 @@ def home(request: HttpRequest, group_id: int) -> HttpResponse:
         ("meetings/_home_section.html", meetings_selectors.home_section(access=access)),
         ("planning/_home_section.html", planning_selectors.home_section(access=access)),
         ("board/_home_section.html", board_selectors.home_section(access=access)),
+        ("notebook/_home_section.html", notebook_selectors.home_section(access=access)),
     ]
     return render(
         request,

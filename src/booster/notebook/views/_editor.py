@@ -41,12 +41,12 @@ def picture_markup(sheet: Worksheet, content: dict[str, Any], *, picture_id: str
     pictures = pictures_for(sheet, content)
     if "scales" in pictures:
         return render_to_string(
-            "notebook/pictures/_scales.svg",
+            "notebook/pictures/_scales.svg.html",
             {"scales": pictures["scales"], "picture_id": picture_id},
         )
     if "map" in pictures:
         return render_to_string(
-            "notebook/pictures/_network_map.svg",
+            "notebook/pictures/_network_map.svg.html",
             {"map": pictures["map"], "summary": pictures["summary"], "picture_id": picture_id},
         )
     return ""
@@ -108,42 +108,11 @@ def editor(
                 version = newer.version
                 status = 409
                 if is_autosave(request):
-                    return JsonResponse(
-                        {
-                            "ok": False,
-                            "conflict": True,
-                            "version": newer.version,
-                            "updated_at": newer.updated_at.isoformat(),
-                            "newer_html": render_to_string(
-                                sheet.show_template,
-                                {"content": newer_content, "slot": slot, "sheet": sheet},
-                                request=request,
-                            ),
-                        },
-                        status=409,
-                    )
+                    return _conflict_json(request, newer, newer_content, sheet, slot)
             else:
                 saved = result.entry
                 if is_autosave(request):
-                    return JsonResponse(
-                        {
-                            "ok": True,
-                            "version": saved.version,
-                            "saved_at": saved.updated_at.isoformat(),
-                            "picture": picture_markup(sheet, saved.content, picture_id="picture"),
-                            "sharing": render_to_string(
-                                "notebook/_sharing.html",
-                                _sharing_context(access, saved, sheet, slot),
-                                request=request,
-                            ),
-                            "preview": render_to_string(
-                                sheet.preview_template,
-                                {"content": saved.content, "slot": slot, "sheet": sheet},
-                            )
-                            if sheet.preview_template
-                            else "",
-                        }
-                    )
+                    return _saved_json(request, access, saved, sheet, slot)
                 if action == "add":
                     return redirect(f"{url}?add={list_name}#{list_name}-new")
                 if action == "remove":
@@ -181,6 +150,56 @@ def editor(
         **(extra or {}),
     }
     return render(request, "notebook/editor.html", context, status=status)
+
+
+def _saved_json(
+    request: HttpRequest, access: GroupAccess, saved: NotebookEntry, sheet: Worksheet, slot: Slot
+) -> JsonResponse:
+    """The autosave's answer: the new version, and the parts of the page drawn from the
+    saved content (the picture, the presentation card, the sharing section)."""
+    preview = ""
+    if sheet.preview_template:
+        preview = render_to_string(
+            sheet.preview_template, {"content": saved.content, "slot": slot, "sheet": sheet}
+        )
+    return JsonResponse(
+        {
+            "ok": True,
+            "version": saved.version,
+            "saved_at": saved.updated_at.isoformat(),
+            "picture": picture_markup(sheet, saved.content, picture_id="picture"),
+            "preview": preview,
+            "sharing": render_to_string(
+                "notebook/_sharing.html",
+                _sharing_context(access, saved, sheet, slot),
+                request=request,
+            ),
+        }
+    )
+
+
+def _conflict_json(
+    request: HttpRequest,
+    newer: NotebookEntry,
+    newer_content: dict[str, Any],
+    sheet: Worksheet,
+    slot: Slot,
+) -> JsonResponse:
+    """409: the page was saved elsewhere; the newer version, for the member to read."""
+    return JsonResponse(
+        {
+            "ok": False,
+            "conflict": True,
+            "version": newer.version,
+            "updated_at": newer.updated_at.isoformat(),
+            "newer_html": render_to_string(
+                sheet.show_template,
+                {"content": newer_content, "slot": slot, "sheet": sheet},
+                request=request,
+            ),
+        },
+        status=409,
+    )
 
 
 def _sharing_context(
