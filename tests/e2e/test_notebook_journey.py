@@ -160,19 +160,19 @@ def test_notebook_journey(
     _check(page, phone=phone)
     page.get_by_role("button", name="Share it").click()
     expect(page).to_have_url(re.compile(r"/notebook/shared/$"))
-    expect(page.get_by_role("heading", name="Mika's network map")).to_be_visible()
+    expect(page.get_by_role("heading", name="Network map: Mika")).to_be_visible()
     _check(page, phone=phone)
 
     # 5. Another member leaves an idea on it.
     other = _logged_in(new_context, sanna.user, viewport, live_server.url)
     other.goto(f"{base}shared/")
-    the_map = other.get_by_role("article", name="Mika's network map")
+    the_map = other.get_by_role("article", name="Network map: Mika")
     expect(the_map.locator("svg.nb-map")).to_have_attribute("data-nodes", "3")
     _check(other, phone=phone)
     the_map.get_by_label("An idea, a symbol or an emoji for Mika").fill("🎭 the theatre fair")
     the_map.get_by_role("button", name="Give the idea").click()
     expect(
-        other.get_by_role("status").filter(has_text="Your idea is beside Mika's map")
+        other.get_by_role("status").filter(has_text="Your idea is beside the map of Mika")
     ).to_be_visible()
     expect(other.get_by_text("🎭 the theatre fair")).to_be_visible()
     _check(other, phone=phone)

@@ -94,7 +94,7 @@ def test_moving_raises_the_sequence_and_sends_meeting_moved(world: World, meetin
     assert {m.subject for m in mail.outbox} == {"Booster: Lantern group: meeting 1 has changed"}
     body = mail_to(world.member.user.email)[0].body
     assert "Monday 11 March 2030, 17:00" in body
-    assert "It was to start Friday 8 March 2030, 11:00." in body
+    assert "It was due to start on Friday 8 March 2030, 11:00." in body
 
 
 def test_a_change_of_place_only_is_announced_too(world: World, meeting: Meeting) -> None:
@@ -113,7 +113,7 @@ def test_a_change_of_place_only_is_announced_too(world: World, meeting: Meeting)
     )
     body = mail_to(world.member.user.email)[0].body
     assert "Where: Kulttuuritalo, room 2" in body
-    assert "It was to start" not in body
+    assert "It was due to start" not in body
 
 
 def test_saving_the_same_values_changes_nothing(world: World, meeting: Meeting) -> None:

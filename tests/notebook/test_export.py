@@ -124,7 +124,8 @@ def test_json_contains_every_entry_with_its_content(world: World, full_notebook:
 def test_the_pdf_includes_the_pictures(
     world: World, full_notebook: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    weasyprint = pytest.importorskip("weasyprint")
+    import weasyprint  # a dependency: a missing or broken install must fail, not skip
+
     seen: dict[str, Any] = {}
     real_html = weasyprint.HTML
 
@@ -162,7 +163,7 @@ def test_without_weasyprint_the_print_view_explains(
 def test_a_failing_weasyprint_falls_back_to_the_print_view(
     world: World, full_notebook: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    weasyprint = pytest.importorskip("weasyprint")
+    import weasyprint  # a dependency: a missing or broken install must fail, not skip
 
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise OSError("no pango here")

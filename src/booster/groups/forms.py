@@ -235,7 +235,7 @@ class InviteEmailForm(InviteLinkForm):
 
 class RemoveForm(forms.Form):
     reason = forms.CharField(
-        label=_("Why (kept with the group's records; the person is not shown it)"),
+        label=_("Why (kept in the group's records; the person won't see it)"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )

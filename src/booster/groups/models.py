@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from booster.accounts.models import Language, validate_time_zone
 from booster.core.timezones import DEFAULT_TIME_ZONE
@@ -258,7 +259,7 @@ class WaitingListEntry(models.Model):
         WAITING = "waiting", _("Waiting")
         OFFERED = "offered", _("Offered a place")
         JOINED = "joined", _("Joined")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        WITHDRAWN = "withdrawn", pgettext_lazy("waiting list", "Withdrawn")
 
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="waiting_list")
     user = models.ForeignKey(

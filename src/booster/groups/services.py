@@ -218,7 +218,7 @@ def group_set_state(*, actor: User, group: Group, state: str) -> Group:
     group = Group.objects.select_for_update().get(pk=group.pk)
     if state not in STATE_TRANSITIONS.get(group.state, ()):
         raise ValidationError(
-            {"state": _("A group can move from forming to running and then to closed, only.")},
+            {"state": _("A group can only move from forming to running, and then to closed.")},
             code="state",
         )
     previous = group.state

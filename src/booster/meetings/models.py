@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from booster.groups.models import Group, MeetingForm, Membership, new_token
 
@@ -165,7 +166,7 @@ class FacilitatorSwap(models.Model):
     class State(models.TextChoices):
         OPEN = "open", _("Open")
         ACCEPTED = "accepted", _("Accepted")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        WITHDRAWN = "withdrawn", pgettext_lazy("swap", "Withdrawn")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="swaps")
     requested_by = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")

@@ -144,7 +144,7 @@ def goals_record(*, access: GroupAccess, goals: Sequence[str], base_number: int)
         )
     if len(cleaned) > MAX_GOALS:
         raise ValidationError(
-            {"goals": _("Please keep to %(max)d goals at most.") % {"max": MAX_GOALS}},
+            {"goals": _("Please write at most %(max)d goals.") % {"max": MAX_GOALS}},
             code="too_many",
         )
     if any(len(goal) > TEXT_MAX for goal in cleaned):

@@ -80,7 +80,8 @@ def idea_add(request: HttpRequest, group_id: int, snapshot_id: int) -> HttpRespo
     else:
         messages.success(
             request,
-            _("Your idea is beside %(name)s's map.") % {"name": snapshot.membership.display_name},
+            _("Your idea is beside the map of %(name)s.")
+            % {"name": snapshot.membership.display_name},
         )
     return redirect(f"{_shared_url(group_id)}{anchor}")
 
