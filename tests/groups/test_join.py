@@ -292,3 +292,59 @@ def test_a_freed_seat_is_reused(world: World) -> None:
         principles_version=world.group.pack_version,
     )
     assert newcomer.seat == seat
+
+
+def test_a_removed_member_cannot_come_back_through_the_old_link(
+    client: Client, world: World, invite: Invite
+) -> None:
+    services.membership_remove(
+        actor=world.convener.user, membership=world.member, reason="broke the principles"
+    )
+    client.force_login(world.member.user)
+    response = client.post(_join_url(invite), {"display_name": "Again", "accept_principles": "on"})
+    assert response.status_code == 403
+    assert "removed" in response.content.decode()
+    assert not Membership.objects.active().filter(user=world.member.user).exists()
+    with pytest.raises(services.JoinRefusedError):
+        services.waiting_list_join(group=world.group, user=world.member.user, display_name="A")
+
+
+def test_someone_who_left_may_come_back(client: Client, world: World, invite: Invite) -> None:
+    services.membership_leave(membership=world.member)
+    client.force_login(world.member.user)
+    client.post(_join_url(invite), {"display_name": "Back", "accept_principles": "on"})
+    assert Membership.objects.active().filter(user=world.member.user).exists()
+
+
+def test_nobody_waits_for_a_group_with_a_free_seat(
+    client: Client, world: World, invite: Invite
+) -> None:
+    person = UserFactory()
+    client.force_login(person)
+    response = client.post(
+        reverse("groups:waiting_join", kwargs={"token": invite.token}), {"display_name": "W"}
+    )
+    assert response["Location"] == _join_url(invite)
+    assert not WaitingListEntry.objects.filter(user=person).exists()
+
+
+def test_a_guide_may_join_a_running_group_without_late_joining(world: World) -> None:
+    world.group.state = Group.State.RUNNING
+    world.group.allow_late_joining = False
+    world.group.save()
+    coach = UserFactory()
+    membership = services.membership_join(
+        group=world.group,
+        user=coach,
+        display_name="Coach",
+        principles_version=world.group.pack_version,
+        role="guide",
+    )
+    assert membership.role == "guide"
+    with pytest.raises(services.JoinRefusedError):
+        services.membership_join(
+            group=world.group,
+            user=UserFactory(),
+            display_name="Late",
+            principles_version=world.group.pack_version,
+        )

@@ -31,3 +31,22 @@ def test_the_notebook_goes_with_the_membership(world: World, how: str) -> None:
     assert not NotebookConsent.objects.filter(membership=world.member).exists()
     # Nobody else's notebook is touched.
     assert NotebookEntry.objects.filter(membership=world.second_member).count() == 1
+
+
+def test_ideas_left_on_others_maps_go_when_their_author_leaves(world: World) -> None:
+    from booster.notebook.models import MapIdea, SharedSnapshot
+
+    owner = group_access(user=world.user("second_member"), group_id=world.group.pk)
+    consent_give(access=owner)
+    snapshot = SharedSnapshot.objects.create(
+        membership=world.second_member,
+        entry_kind="task",
+        theme_key="networks",
+        task_key="map_task",
+        worksheet_kind="network_map",
+        content={"people": []},
+    )
+    MapIdea.objects.create(snapshot=snapshot, author=world.member, text="A lighthouse")
+    services.membership_leave(membership=world.member)
+    assert not MapIdea.objects.filter(author=world.member).exists()
+    assert SharedSnapshot.objects.filter(pk=snapshot.pk).exists()

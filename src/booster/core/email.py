@@ -42,14 +42,23 @@ def email_render(
 
 
 @task()
-def deliver_email(*, to: str, subject: str, body: str, html: str | None = None) -> None:
-    """The task that sends one rendered e-mail (retried by re-queueing on failure)."""
+def deliver_email(*, outgoing_id: int) -> None:
+    """Send one rendered e-mail, then forget its text. The queue holds only the id."""
+    from booster.core.models import OutgoingEmail
+
+    outgoing = OutgoingEmail.objects.filter(pk=outgoing_id).first()
+    if outgoing is None:
+        return  # already sent by an earlier run of this task
     message = EmailMultiAlternatives(
-        subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to]
+        subject=outgoing.subject,
+        body=outgoing.body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[outgoing.to],
     )
-    if html:
-        message.attach_alternative(html, "text/html")
+    if outgoing.html:
+        message.attach_alternative(outgoing.html, "text/html")
     message.send()
+    outgoing.delete()
 
 
 def email_send(
@@ -61,10 +70,17 @@ def email_send(
     context: dict[str, Any],
 ) -> None:
     """Render now (so the text matches the moment it was decided) and queue the sending."""
+    from booster.core.models import OutgoingEmail
+
     rendered = email_render(
         template_prefix=template_prefix, language=language, time_zone=time_zone, context=context
     )
-    deliver_email.enqueue(to=to, subject=rendered.subject, body=rendered.body, html=rendered.html)
+    outgoing = OutgoingEmail.objects.create(
+        to=to, subject=rendered.subject, body=rendered.body, html=rendered.html or ""
+    )
+    # The database queue writes the task in the same transaction as the row, so a change
+    # that is rolled back sends nothing, and the worker never sees a task before its row.
+    deliver_email.enqueue(outgoing_id=outgoing.pk)
 
 
 def site_url(path: str) -> str:

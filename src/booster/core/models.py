@@ -1,4 +1,5 @@
-"""Shared models: the audit log of who did what (metadata only, never content)."""
+"""Shared models: the audit log of who did what (metadata only, never content), and the
+e-mails waiting to be sent."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from booster.core.crypto import EncryptedTextField
 
 
 class AuditEntry(models.Model):
@@ -46,3 +49,25 @@ def audit_log(*, actor: Any, action: str, group_id: int | None = None, **data: A
         action=action,
         data=data,
     )
+
+
+class OutgoingEmail(models.Model):
+    """A rendered e-mail between the moment it is decided and the moment it is sent.
+
+    E-mails can quote what members wrote (a board digest, for example), so the text is
+    encrypted here and the task queue only ever holds this row's id. The row is deleted as
+    soon as the message has gone.
+    """
+
+    to = EncryptedTextField(_("recipient"))
+    subject = EncryptedTextField(_("subject"))
+    body = EncryptedTextField(_("text"))
+    html = EncryptedTextField(_("HTML"), blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+
+    def __str__(self) -> str:
+        return f"e-mail #{self.pk}"

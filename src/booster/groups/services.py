@@ -54,7 +54,7 @@ class JoinRefusedError(Exception):
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
-        self.reason = reason  # "closed" or "late"
+        self.reason = reason  # "closed", "late" or "removed"
 
 
 class InviteUnusableError(Exception):
@@ -416,11 +416,15 @@ def _clean_name(display_name: str, user: User) -> str:
     return name
 
 
-def _check_open(group: Group) -> None:
+def _check_open(group: Group, *, user: User, role: str = Membership.Role.MEMBER) -> None:
     if group.state == Group.State.CLOSED:
         raise JoinRefusedError("closed")
-    if not group.is_open_for_joining:
+    # Late joining concerns members; a guide may be invited while the group runs.
+    if role == Membership.Role.MEMBER and not group.is_open_for_joining:
         raise JoinRefusedError("late")
+    # Removal is final: a removed person cannot come back through an old link.
+    if Membership.objects.filter(group=group, user=user, state=Membership.State.REMOVED).exists():
+        raise JoinRefusedError("removed")
 
 
 def membership_join(
@@ -445,7 +449,7 @@ def membership_join(
         try:
             with transaction.atomic():
                 current = Group.objects.get(pk=group.pk)
-                _check_open(current)
+                _check_open(current, user=user, role=role)
                 existing = Membership.objects.active().filter(group=current, user=user).first()
                 if existing is not None:
                     return existing
@@ -536,9 +540,17 @@ def invite_accept(
 # --- the waiting list -------------------------------------------------------------------
 
 
+def member_seats_free(*, group: Group) -> int:
+    """How many member seats are free now (under the pack's limit)."""
+    pack = pack_for_version(version_id=group.pack_version_id)
+    limit = min(pack.rules.max_members, MEMBER_SEATS)
+    return max(0, limit - Membership.objects.members().filter(group=group).count())
+
+
 def waiting_list_join(*, group: Group, user: User, display_name: str) -> WaitingListEntry:
     """Wait for a seat in a full group (once; a second request keeps the first place)."""
     name = _clean_name(display_name, user)
+    _check_open(group, user=user)
     existing = WaitingListEntry.objects.filter(
         group=group,
         user=user,
@@ -639,9 +651,10 @@ def waiting_list_withdraw(*, entry: WaitingListEntry) -> WaitingListEntry:
 
 def _end_membership(membership: Membership, *, state: str, reason: str = "") -> None:
     # The private notebook goes with the membership, as its consent page promises.
-    from booster.notebook.services import notebook_erase
+    from booster.notebook.services import ideas_given_erase, notebook_erase
 
     notebook_erase(membership=membership)
+    ideas_given_erase(membership=membership)
     membership.state = state
     membership.seat = None
     membership.guide_seat = None

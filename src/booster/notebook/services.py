@@ -72,6 +72,12 @@ def notebook_erase(*, membership: Membership) -> int:
     return count
 
 
+def ideas_given_erase(*, membership: Membership) -> int:
+    """Delete the ideas a person left on others' shared maps (when they leave the group)."""
+    count, _by_model = MapIdea.objects.filter(author=membership).delete()
+    return count
+
+
 def _require_consent(access: GroupAccess) -> None:
     consent = NotebookConsent.objects.filter(membership=access.membership).first()
     if consent is None or not consent.is_current:

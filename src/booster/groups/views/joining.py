@@ -104,12 +104,17 @@ def waiting_join(request: HttpRequest, token: str) -> HttpResponse:
     group = invite.group
     if selectors.membership_of_user_in(user=user, group=group) is not None:
         return redirect("groups:home", group_id=group.pk)
+    if services.member_seats_free(group=group) > 0:
+        # A seat is free: no need to wait, join instead.
+        return redirect("groups:join", token=token)
     form = WaitingListForm(request.POST)
     if form.is_valid():
         try:
             services.waiting_list_join(
                 group=group, user=user, display_name=form.cleaned_data["display_name"]
             )
+        except services.JoinRefusedError as error:
+            return _refused_page(request, group, error.reason)
         except ValidationError as error:
             add_errors(form, error)
         else:
