@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -9,6 +10,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from booster.core.models import AuditEntry
 from booster.groups import services
@@ -243,3 +245,37 @@ def test_the_members_page_does_not_grow_in_queries(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(_url("groups:members", world))
     assert len(response.context["members"]) == 11
+
+
+def test_the_offered_seat_is_held_for_the_person_offered(world: World) -> None:
+    person = UserFactory()
+    (entry,) = _full_group_with_waiting(world, person)
+    services.membership_leave(membership=world.member)
+    entry.refresh_from_db()
+    assert entry.state == WaitingListEntry.State.OFFERED
+    newcomer = UserFactory()
+    with pytest.raises(services.GroupFullError):
+        services.membership_join(
+            group=world.group,
+            user=newcomer,
+            display_name="Quick",
+            principles_version=world.group.pack_version,
+        )
+    services.waiting_list_accept(entry=entry, display_name="Offered", principles_accepted=True)
+    assert Membership.objects.active().filter(user=person).exists()
+
+
+def test_an_offer_not_taken_in_time_frees_the_seat_for_others(world: World) -> None:
+    import time_machine
+
+    person = UserFactory()
+    _full_group_with_waiting(world, person)
+    services.membership_leave(membership=world.member)
+    with time_machine.travel(timezone.now() + services.OFFER_HOLD + timedelta(hours=1)):
+        membership = services.membership_join(
+            group=world.group,
+            user=UserFactory(),
+            display_name="Later",
+            principles_version=world.group.pack_version,
+        )
+    assert membership.seat is not None

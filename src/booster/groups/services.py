@@ -416,6 +416,10 @@ def _clean_name(display_name: str, user: User) -> str:
     return name
 
 
+# How long a freed seat is kept for the person it was offered to.
+OFFER_HOLD = timedelta(days=3)
+
+
 def _check_open(group: Group, *, user: User, role: str = Membership.Role.MEMBER) -> None:
     if group.state == Group.State.CLOSED:
         raise JoinRefusedError("closed")
@@ -469,7 +473,17 @@ def membership_join(
                         )
                 else:
                     free = [seat for seat in range(1, limit + 1) if seat not in seats]
-                    if not free:
+                    # A seat offered to the first person waiting is held for them a while.
+                    held = (
+                        WaitingListEntry.objects.filter(
+                            group=current,
+                            state=WaitingListEntry.State.OFFERED,
+                            offered_at__gte=timezone.now() - OFFER_HOLD,
+                        )
+                        .exclude(user=user)
+                        .count()
+                    )
+                    if len(free) <= held:
                         raise GroupFullError
                 if invite is not None:
                     used = (
@@ -572,7 +586,11 @@ def waiting_list_join(*, group: Group, user: User, display_name: str) -> Waiting
 
 
 def waiting_list_offer_next(*, group: Group) -> WaitingListEntry | None:
-    """Offer a freed seat to the first person waiting, by e-mail in their language."""
+    """Offer a freed seat to the first person waiting, by e-mail in their language.
+
+    The seat is held for them for ``OFFER_HOLD``; after that anyone may take it."""
+    if not group.is_open_for_joining:
+        return None
     with transaction.atomic():
         entry = (
             WaitingListEntry.objects.select_related("user")
