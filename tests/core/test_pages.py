@@ -55,3 +55,16 @@ def test_home_query_count(
     client.get("/en/")  # warm the parsed-pack cache
     with django_assert_max_num_queries(3):  # type: ignore[operator]
         assert client.get("/en/").status_code == 200
+
+
+def test_pages_for_a_signed_in_person_are_never_stored(
+    client: Client, booster_pack: object
+) -> None:
+    from tests.factories import UserFactory
+
+    public = client.get("/en/programme/")
+    assert "no-store" not in public.get("Cache-Control", "")
+    client.force_login(UserFactory())
+    private = client.get("/en/groups/")
+    assert "no-store" in private["Cache-Control"]
+    assert "private" in private["Cache-Control"]
