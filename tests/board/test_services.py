@@ -85,3 +85,13 @@ def test_the_database_keeps_deleted_posts_empty(world: World) -> None:
         Post.objects.filter(pk=post.pk).update(deleted_at=timezone.now())
     with pytest.raises(IntegrityError), transaction.atomic():
         Post.objects.filter(pk=post.pk).update(text="")
+
+
+def test_a_person_posts_at_most_thirty_times_an_hour_in_a_group(world: World) -> None:
+    access = _access(world, "member")
+    for number in range(services.POSTS_PER_HOUR):
+        services.post_create(access=access, text=f"Post {number}")
+    with pytest.raises(ValidationError) as caught:
+        services.post_create(access=access, text="One too many")
+    assert "text" in caught.value.message_dict
+    assert Post.objects.count() == services.POSTS_PER_HOUR

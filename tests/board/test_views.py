@@ -236,3 +236,26 @@ def test_page_queries_do_not_grow_with_posts(
     for url in urls:
         with django_assert_max_num_queries(6):  # type: ignore[operator]
             client.get(url)
+
+
+def test_at_most_thirty_posts_an_hour_and_the_text_is_kept(world: World) -> None:
+    from booster.board import services
+    from booster.groups.permissions import group_access
+
+    access = group_access(user=world.member.user, group_id=world.group.pk)
+    for number in range(services.POSTS_PER_HOUR):
+        services.post_create(access=access, text=f"Post {number}")
+    client = client_for(world.member.user)
+    response = client.post(
+        _index(world), {"text": "One more thought", "link": "https://example.org/x"}
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "at most 30 messages an hour" in " ".join(response.context["form"].errors["text"])
+    assert 'id="id_text_error"' in body
+    assert "One more thought" in body
+    assert 'value="https://example.org/x"' in body
+    assert Post.objects.count() == services.POSTS_PER_HOUR
+    # Another person in the group has their own allowance.
+    other = group_access(user=world.second_member.user, group_id=world.group.pk)
+    services.post_create(access=other, text="Mine")

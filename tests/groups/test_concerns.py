@@ -106,3 +106,21 @@ def test_the_concerns_page_does_not_grow_in_queries(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(_url("groups:concerns", world))
     assert len(response.context["concerns"]) == 6
+
+
+def test_at_most_ten_concerns_an_hour_and_the_text_is_kept(client: Client, world: World) -> None:
+    for number in range(services.CONCERNS_PER_HOUR):
+        services.concern_create(membership=world.member, text=f"{TEXT} ({number})")
+    mail.outbox.clear()
+    client.force_login(world.member.user)
+    response = client.post(_url("groups:concern_new", world), {"text": "One more worry."})
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "at most 10 concerns an hour" in " ".join(form.errors["text"])
+    assert form["text"].value() == "One more worry."
+    assert "at most 10 concerns an hour" in response.content.decode()
+    assert Concern.objects.count() == services.CONCERNS_PER_HOUR
+    assert mail.outbox == []
+    # Another person, and the same person in another group, have their own allowance.
+    services.concern_create(membership=world.second_member, text=TEXT)
+    services.concern_create(membership=world.other_member, text=TEXT)

@@ -178,3 +178,41 @@ def test_the_opening_time_is_read_in_the_groups_time_zone(client: Client, creato
     meeting = Meeting.objects.get()
     local = timezone.localtime(meeting.starts_at, zoneinfo.ZoneInfo("America/New_York"))
     assert (local.hour, local.minute) == (18, 0)
+
+
+def test_a_time_the_clocks_skip_is_refused_next_to_the_field_and_kept(
+    client: Client, creator: Any
+) -> None:
+    client.force_login(creator)
+    # In Helsinki the clocks go from 03:00 to 04:00 on 28 March 2027: 03:30 never happens.
+    response = client.post(
+        reverse("groups:create"), _data(opening_date="2027-03-28", opening_time="03:30")
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.errors["opening_time"] == [
+        "That time does not exist on this day because the clocks change. "
+        "Please choose another time."
+    ]
+    assert form["opening_date"].value() == "2027-03-28"
+    assert form["opening_time"].value() == "03:30"
+    page = response.content.decode()
+    assert "because the clocks change" in page
+    assert 'value="03:30"' in page
+    assert not Group.objects.exists()
+    assert not Meeting.objects.exists()
+
+
+def test_a_time_that_happens_twice_means_the_first_one(db: None) -> None:
+    from datetime import UTC, time
+
+    from django.core.exceptions import ValidationError
+
+    from booster.groups.services import opening_starts_at
+
+    # On 31 October 2027 Helsinki goes back from 04:00 to 03:00: 03:30 happens twice.
+    twice = opening_starts_at(day=date(2027, 10, 31), at=time(3, 30), time_zone="Europe/Helsinki")
+    assert twice.astimezone(UTC) == datetime(2027, 10, 31, 0, 30, tzinfo=UTC)
+    with pytest.raises(ValidationError) as caught:
+        opening_starts_at(day=date(2027, 3, 28), at=time(3, 30), time_zone="Europe/Helsinki")
+    assert "opening_time" in caught.value.message_dict

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -89,6 +89,37 @@ def test_stewards_cannot_remove_themselves_or_people_of_other_groups(
         services.membership_remove(actor=world.convener.user, membership=world.convener, reason="x")
 
 
+def test_two_stewards_removing_each_other_cannot_both_succeed(world: World) -> None:
+    # The guide removes the convener first; the convener's request, made from the page
+    # they loaded before, comes a moment later with what it read then.
+    stale_guide = Membership.objects.get(pk=world.guide.pk)
+    services.membership_remove(
+        actor=world.guide.user, membership=world.convener, reason="Broke the principles."
+    )
+    with pytest.raises(PermissionDenied):
+        services.membership_remove(
+            actor=world.convener.user, membership=stale_guide, reason="Broke the principles."
+        )
+    world.guide.refresh_from_db()
+    assert world.guide.is_active
+    assert AuditEntry.objects.filter(action="groups.member_removed").count() == 1
+
+
+def test_only_a_steward_removes(world: World) -> None:
+    with pytest.raises(PermissionDenied):
+        services.membership_remove(
+            actor=world.member.user, membership=world.second_member, reason="Rude."
+        )
+    with pytest.raises(PermissionDenied):
+        services.membership_remove(
+            actor=world.other_member.user, membership=world.member, reason="Rude."
+        )
+    world.second_member.refresh_from_db()
+    world.member.refresh_from_db()
+    assert world.second_member.is_active
+    assert world.member.is_active
+
+
 def test_no_removal_in_a_closed_group(client: Client, world: World) -> None:
     Group.objects.filter(pk=world.group.pk).update(state="closed")
     client.force_login(world.convener.user)
@@ -120,11 +151,11 @@ def test_when_the_last_steward_leaves_the_longest_standing_member_takes_over(
     user = world.member.user
     user.language = language
     user.save()
-    services.membership_leave(membership=world.guide)
-    assert mail.outbox == []  # the convener still looks after the group
     services.membership_remove(
         actor=world.guide.user, membership=world.convener, reason="Asked to be removed."
     )
+    assert mail.outbox == []  # the guide still looks after the group
+    services.membership_leave(membership=world.guide)
     world.member.refresh_from_db()
     world.second_member.refresh_from_db()
     assert world.member.is_convener  # joined before second_member

@@ -4,11 +4,13 @@
 | --------- | --------- | -------- | ------------ | ------ | -------- | ----- |
 | read      | login     | 404      | 404          | 200    | 200      | 200   |
 | take part | login     | 404      | 404          | 302    | 302      | 302   |
+| mark      | login     | 404      | 404          | 302    | 302      | 403   |
 | record    | login     | 404      | 404          | 403    | 302      | 302   |
 
 read (GET): goals, rules, agreements, agreements_edit, agreements_history,
 agreements_version, themes. take part (POST): goal_propose, rule_wish_add,
-rule_wish_withdraw, rules_acknowledge, agreements_edit, theme_preference_toggle.
+rule_wish_withdraw, rules_acknowledge, agreements_edit. mark (POST):
+theme_preference_toggle — only members mark theme preferences; guides are not members.
 record (POST): goals_record, rules_write, theme_plan_record.
 
 "login" is a redirect to the login page. The member who facilitates the next meeting
@@ -37,7 +39,7 @@ from tests.personas import PERSONAS, World
 class Case:
     name: str
     method: str
-    kind: str  # "read", "take_part" or "record"
+    kind: str  # "read", "take_part", "mark" or "record"
 
     def data(self, world: World, persona: str) -> dict[str, Any]:
         return DATA.get(self.name, {})
@@ -89,7 +91,7 @@ CASES = [
     Case("rule_wish_withdraw", "post", "take_part"),
     Case("rules_acknowledge", "post", "take_part"),
     Case("agreements_edit", "post", "take_part"),
-    Case("theme_preference_toggle", "post", "take_part"),
+    Case("theme_preference_toggle", "post", "mark"),
     Case("goals_record", "post", "record"),
     Case("rules_write", "post", "record"),
     Case("theme_plan_record", "post", "record"),
@@ -104,6 +106,7 @@ EXPECTED: dict[str, dict[str, int]] = {
         "convener": 302,
         "guide": 302,
     },
+    "mark": {"outsider": 404, "other_member": 404, "member": 302, "convener": 302, "guide": 403},
     "record": {"outsider": 404, "other_member": 404, "member": 403, "convener": 302, "guide": 302},
 }
 

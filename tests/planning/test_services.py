@@ -324,6 +324,12 @@ def test_a_preference_toggles(world: World) -> None:
     ]
 
 
+def test_a_guide_does_not_mark_preferences(world: World) -> None:
+    with pytest.raises(PermissionDenied):
+        services.theme_preference_toggle(access=access_of(world.guide), theme_key="money")
+    assert not ThemePreference.objects.exists()
+
+
 @pytest.mark.parametrize("key", ["opening", "closing", "astrology"])
 def test_only_optional_themes_can_be_preferred(world: World, key: str) -> None:
     with pytest.raises(ValidationError):

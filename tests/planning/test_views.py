@@ -312,15 +312,29 @@ def test_themes_page_in_each_language(client: Client, world: World, language: st
 
 
 def test_marking_preferences_shows_counts_and_names(client: Client, world: World) -> None:
-    for persona in ("member", "guide"):
+    for persona in ("member", "second_member"):
         other = Client()
         other.force_login(world.user(persona))
         assert (
             other.post(url("theme_preference_toggle", world), {"theme": "money"}).status_code == 302
         )
     html = html_of(logged_in(client, world, "member").get(url("themes", world)))
-    assert "Marked by 2 people: Gunilla, Mika" in html
+    assert "Marked by 2 people: Mika, Sanna" in html
     assert "Take away my mark from" in html
+
+
+def test_a_guide_sees_the_marks_but_does_not_mark(client: Client, world: World) -> None:
+    other = Client()
+    other.force_login(world.member.user)
+    other.post(url("theme_preference_toggle", world), {"theme": "money"})
+    guide = logged_in(client, world, "guide")
+    assert guide.post(url("theme_preference_toggle", world), {"theme": "money"}).status_code == 403
+    html = html_of(guide.get(url("themes", world)))
+    assert "Marked by 1 person: Mika" in html
+    assert "The members mark the optional themes" in html
+    assert url("theme_preference_toggle", world) not in html
+    assert "I would like" not in html
+    assert 'name="meeting_' in html  # the guide may still record the plan
 
 
 def test_choosing_the_number_of_meetings_shows_the_slots(client: Client, world: World) -> None:

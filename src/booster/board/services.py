@@ -15,8 +15,12 @@ from booster.board.models import BoardDigestSent, Post
 from booster.board.permissions import is_author
 from booster.core.email import email_send, site_url
 from booster.core.models import audit_log
+from booster.core.ratelimit import RateLimitExceededError, rate_limit_take
 from booster.groups.models import Group, Membership
 from booster.groups.permissions import GroupAccess, require_open_group
+
+# A person's posts in one group in an hour: enough for any conversation, not for a flood.
+POSTS_PER_HOUR = 30
 
 
 def _clean_text(text: str) -> str:
@@ -39,6 +43,21 @@ def post_create(*, access: GroupAccess, text: str, link: str = "") -> Post:
         group=access.group, author=access.membership, text=_clean_text(text), link=link.strip()
     )
     post.full_clean()
+    try:
+        rate_limit_take(
+            key=f"board:posts:{access.group.pk}:{access.membership.user_id}", limit=POSTS_PER_HOUR
+        )
+    except RateLimitExceededError as exceeded:
+        raise ValidationError(
+            {
+                "text": _(
+                    "You can post at most %(limit)d messages an hour on a group's board. "
+                    "What you wrote is kept here: please post it a little later."
+                )
+                % {"limit": POSTS_PER_HOUR}
+            },
+            code="rate_limited",
+        ) from exceeded
     post.save()
     return post
 

@@ -6,10 +6,9 @@ from __future__ import annotations
 import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
-from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -20,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from booster.accounts.models import User
 from booster.core.email import email_send, site_url
 from booster.core.models import audit_log
+from booster.core.ratelimit import RateLimitExceededError, rate_limit_take
 from booster.groups.models import (
     GUIDE_SEATS,
     MEMBER_SEATS,
@@ -36,6 +36,8 @@ from booster.programme.selectors import pack_for_version, pack_version_current
 
 # Sending e-mail invitations is limited so that a stolen account cannot spam with Booster.
 EMAIL_INVITES_PER_HOUR = 30
+# Concerns e-mail every steward, so one person's concerns in a group are limited too.
+CONCERNS_PER_HOUR = 10
 INVITE_DAYS_MIN = 1
 INVITE_DAYS_MAX = 60
 INVITE_DAYS_DEFAULT = 14
@@ -89,8 +91,24 @@ class OpeningMeeting:
 
 
 def opening_starts_at(*, day: date, at: time, time_zone: str) -> datetime:
-    """A date and a time of day, read in the group's time zone."""
-    return datetime.combine(day, at, tzinfo=zoneinfo.ZoneInfo(time_zone))
+    """A date and a time of day, read in the group's time zone.
+
+    A time the clocks skip (spring forward) is refused; a time that happens twice (autumn)
+    means its first occurrence."""
+    zone = zoneinfo.ZoneInfo(time_zone)
+    naive = datetime.combine(day, at)
+    aware = naive.replace(tzinfo=zone, fold=0)
+    if aware.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != naive:
+        raise ValidationError(
+            {
+                "opening_time": _(
+                    "That time does not exist on this day because the clocks change. "
+                    "Please choose another time."
+                )
+            },
+            code="nonexistent_time",
+        )
+    return aware
 
 
 def _apply_details(group: Group, details: GroupDetails) -> None:
@@ -309,32 +327,22 @@ def parse_addresses(text: str) -> list[str]:
     return addresses
 
 
-def _rate_limit_key(user: User) -> str:
-    hour = timezone.now().strftime("%Y%m%d%H")
-    return f"groups:invite-emails:{user.pk}:{hour}"
-
-
 def _take_from_rate_limit(*, user: User, count: int) -> None:
-    key = _rate_limit_key(user)
-    cache.add(key, 0, timeout=3600)
     try:
-        total = cache.incr(key, count)
-    except ValueError:  # the key expired between add and incr: a new hour began
-        cache.set(key, count, timeout=3600)
-        total = count
-    if total > EMAIL_INVITES_PER_HOUR:
-        cache.decr(key, count)
-        left = max(EMAIL_INVITES_PER_HOUR - (total - count), 0)
+        rate_limit_take(
+            key=f"groups:invite-emails:{user.pk}", limit=EMAIL_INVITES_PER_HOUR, count=count
+        )
+    except RateLimitExceededError as exceeded:
         raise ValidationError(
             {
                 "addresses": _(
                     "You can send at most %(limit)d invitations an hour; %(left)d more "
                     "can go this hour. Please try again later."
                 )
-                % {"limit": EMAIL_INVITES_PER_HOUR, "left": left}
+                % {"limit": EMAIL_INVITES_PER_HOUR, "left": exceeded.left}
             },
             code="rate_limited",
-        )
+        ) from exceeded
 
 
 def _path_in(language: str, name: str, **kwargs: object) -> str:
@@ -742,8 +750,29 @@ def membership_leave(*, membership: Membership) -> Membership:
 
 @transaction.atomic
 def membership_remove(*, actor: User, membership: Membership, reason: str) -> Membership:
-    """A steward removes someone; they lose access to the group at once."""
-    membership = Membership.objects.select_related("group").get(pk=membership.pk)
+    """A steward removes someone; they lose access to the group at once.
+
+    The target's and the actor's rows are locked together, in one order, and the actor is
+    read again inside the transaction: of two stewards removing each other at the same
+    moment, the second finds they are no longer a steward and is refused."""
+    rows = (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("group")
+        .filter(
+            Q(pk=membership.pk)
+            | Q(group_id=membership.group_id, user_id=actor.pk, state=Membership.State.ACTIVE)
+        )
+        .order_by("pk")
+    )
+    locked = {row.pk: row for row in rows}
+    if membership.pk not in locked:
+        raise Membership.DoesNotExist
+    membership = locked[membership.pk]
+    actor_membership = next(
+        (row for row in locked.values() if row.user_id == actor.pk and row.is_active), None
+    )
+    if actor_membership is None or not actor_membership.is_steward:
+        raise PermissionDenied
     if not membership.is_active:
         raise ValidationError(_("This person is no longer in the group."), code="inactive")
     if membership.user_id == actor.pk:
@@ -807,6 +836,22 @@ def concern_create(*, membership: Membership, text: str) -> Concern:
     text = text.strip()
     if not text:
         raise ValidationError({"text": _("Please write what worries you.")}, code="empty")
+    try:
+        rate_limit_take(
+            key=f"groups:concerns:{membership.group_id}:{membership.user_id}",
+            limit=CONCERNS_PER_HOUR,
+        )
+    except RateLimitExceededError as exceeded:
+        raise ValidationError(
+            {
+                "text": _(
+                    "You can raise at most %(limit)d concerns an hour in a group. What you "
+                    "wrote is kept here: please send it a little later."
+                )
+                % {"limit": CONCERNS_PER_HOUR}
+            },
+            code="rate_limited",
+        ) from exceeded
     with transaction.atomic():
         concern = Concern(group=membership.group, author=membership, text=text)
         concern.full_clean()

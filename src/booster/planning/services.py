@@ -33,7 +33,11 @@ from booster.planning.models import (
     ThemePlanVersion,
     ThemePreference,
 )
-from booster.planning.permissions import require_record, require_take_part
+from booster.planning.permissions import (
+    require_mark_preferences,
+    require_record,
+    require_take_part,
+)
 from booster.planning.selectors import group_pack, held_meetings
 from booster.programme.schema import Pack, ThemeKind
 
@@ -353,8 +357,8 @@ def agreements_change(
 @transaction.atomic
 def theme_preference_toggle(*, access: GroupAccess, theme_key: str) -> bool:
     """Mark an optional theme as one the person would like, or take the mark away.
-    Returns whether the theme is now marked."""
-    require_take_part(access)
+    Returns whether the theme is now marked. Only members mark; guides are not members."""
+    require_mark_preferences(access)
     pack = group_pack(access=access)
     if theme_key not in {theme.key for theme in pack.optional_themes()}:
         raise ValidationError(_("Only the optional themes can be marked."), code="not_optional")
