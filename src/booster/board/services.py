@@ -7,13 +7,12 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from booster.board.models import BoardDigestSent, Post
 from booster.board.permissions import is_author
-from booster.core.email import email_send, site_url
+from booster.core.email import email_send, site_url_in
 from booster.core.models import audit_log
 from booster.core.ratelimit import RateLimitExceededError, rate_limit_take
 from booster.groups.models import Group, Membership
@@ -89,11 +88,6 @@ def post_delete(*, access: GroupAccess, post: Post) -> None:
     )
 
 
-def _path_in(language: str, name: str, group_id: int) -> str:
-    with translation.override(language):
-        return reverse(name, kwargs={"group_id": group_id})
-
-
 def board_digests_send(*, now: datetime | None = None) -> int:
     """E-mail every member and guide who wants the digest the posts that others made since
     their last digest (or since they joined). Returns how many e-mails were queued.
@@ -167,9 +161,11 @@ def _digest_send_one(*, membership: Membership, posts: list[Post], now: datetime
             "recipient_name": membership.display_name,
             "group_name": group.name,
             "posts": news,
-            "board_url": site_url(_path_in(user.language, "board:index", group.pk)),
+            "board_url": site_url_in("board:index", language=user.language, group_id=group.pk),
             # Where the digest is turned off: the member's own settings for this group.
-            "settings_url": site_url(_path_in(user.language, "groups:my_settings", group.pk)),
+            "settings_url": site_url_in(
+                "groups:my_settings", language=user.language, group_id=group.pk
+            ),
         },
     )
     return True

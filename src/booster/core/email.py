@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django_tasks import task
 
@@ -86,3 +87,9 @@ def email_send(
 def site_url(path: str) -> str:
     """An absolute address for links in e-mails and calendar files."""
     return settings.SITE_URL.rstrip("/") + path
+
+
+def site_url_in(name: str, *, language: str, **kwargs: Any) -> str:
+    """An absolute link to a named page, under the reader's language prefix."""
+    with translation.override(language):
+        return site_url(reverse(name, kwargs=kwargs))

@@ -12,12 +12,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from booster.accounts.models import User
-from booster.core.email import email_send, site_url
+from booster.core.email import email_send, site_url_in
 from booster.core.models import audit_log
 from booster.core.ratelimit import RateLimitExceededError, rate_limit_take
 from booster.groups.models import (
@@ -345,11 +344,6 @@ def _take_from_rate_limit(*, user: User, count: int) -> None:
         ) from exceeded
 
 
-def _path_in(language: str, name: str, **kwargs: object) -> str:
-    with translation.override(language):
-        return reverse(name, kwargs=kwargs)
-
-
 def invite_emails_send(
     *, actor: User, group: Group, addresses: Iterable[str], days: int, role: str
 ) -> list[Invite]:
@@ -392,7 +386,7 @@ def invite_emails_send(
                 "inviter_name": inviter.display_name if inviter else "",
                 "as_guide": role == Membership.Role.GUIDE,
                 "expires_at": invite.expires_at,
-                "url": site_url(_path_in(group.language, "groups:join", token=invite.token)),
+                "url": site_url_in("groups:join", language=group.language, token=invite.token),
             },
         )
     return invites
@@ -623,7 +617,7 @@ def waiting_list_offer_next(*, group: Group) -> WaitingListEntry | None:
         context={
             "group": group,
             "name": entry.display_name,
-            "url": site_url(_path_in(user.language, "groups:waiting", entry_id=entry.pk)),
+            "url": site_url_in("groups:waiting", language=user.language, entry_id=entry.pk),
         },
     )
     return entry
@@ -718,7 +712,7 @@ def _ensure_steward(group: Group) -> Membership | None:
         context={
             "group": group,
             "name": heir.display_name,
-            "url": site_url(_path_in(user.language, "groups:home", group_id=group.pk)),
+            "url": site_url_in("groups:home", language=user.language, group_id=group.pk),
         },
     )
     return heir
@@ -870,7 +864,7 @@ def concern_create(*, membership: Membership, text: str) -> Concern:
             context={
                 "group": group,
                 "name": steward.display_name,
-                "url": site_url(_path_in(user.language, "groups:concerns", group_id=group.pk)),
+                "url": site_url_in("groups:concerns", language=user.language, group_id=group.pk),
             },
         )
     return concern

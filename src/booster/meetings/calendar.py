@@ -13,10 +13,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
-from booster.core.email import site_url
 from booster.meetings.models import Meeting
 from booster.meetings.selectors import theme_text
-from booster.meetings.services import meeting_path
+from booster.meetings.services import meeting_url
 from booster.programme.selectors import pack_for_version
 
 PRODID = "-//Booster//Booster meetings//EN"
@@ -46,7 +45,7 @@ def meeting_event(*, meeting: Meeting, language: str) -> Event:
         location = meeting.place if meeting.form == "face_to_face" else meeting.video_link
         if location:
             event.add("location", location)
-        url = site_url(meeting_path(meeting=meeting, language=language))
+        url = meeting_url(meeting=meeting, language=language)
         event.add("url", url)
         event.add(
             "description",

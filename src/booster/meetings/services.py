@@ -11,12 +11,11 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from booster.accounts.models import User
-from booster.core.email import email_send, site_url
+from booster.core.email import email_send, site_url_in
 from booster.core.models import audit_log
 from booster.groups.models import Group, MeetingForm, Membership, new_token
 from booster.groups.permissions import GroupAccess
@@ -59,11 +58,11 @@ def _touch(meeting: Meeting) -> None:
 # --- e-mails ------------------------------------------------------------------------------
 
 
-def meeting_path(*, meeting: Meeting, language: str) -> str:
-    with translation.override(language):
-        return reverse(
-            "meetings:detail", kwargs={"group_id": meeting.group_id, "meeting_id": meeting.pk}
-        )
+def meeting_url(*, meeting: Meeting, language: str) -> str:
+    """The meeting's page as an absolute link in ``language``."""
+    return site_url_in(
+        "meetings:detail", language=language, group_id=meeting.group_id, meeting_id=meeting.pk
+    )
 
 
 def _meeting_email_context(*, meeting: Meeting, membership: Membership) -> dict[str, Any]:
@@ -84,21 +83,11 @@ def _meeting_email_context(*, meeting: Meeting, membership: Membership) -> dict[
         "theme_title": theme_title,
         "name": membership.display_name,
         "ends_at": ends_at,
-        "url": site_url(meeting_path(meeting=meeting, language=language)),
-        "ics_url": site_url(
-            _localized_reverse(
-                "meetings:ics",
-                language=language,
-                group_id=meeting.group_id,
-                meeting_id=meeting.pk,
-            )
+        "url": meeting_url(meeting=meeting, language=language),
+        "ics_url": site_url_in(
+            "meetings:ics", language=language, group_id=meeting.group_id, meeting_id=meeting.pk
         ),
     }
-
-
-def _localized_reverse(name: str, *, language: str, **kwargs: Any) -> str:
-    with translation.override(language):
-        return reverse(name, kwargs=kwargs)
 
 
 def meeting_notify(
