@@ -1,7 +1,13 @@
-"""WebSocket routes. The live meeting room adds its consumers here."""
+"""WebSocket routes."""
 
 from __future__ import annotations
 
 from typing import Any
 
-websocket_urlpatterns: list[Any] = []
+from django.urls import path
+
+from booster.room.consumers import RoomConsumer
+
+websocket_urlpatterns: list[Any] = [
+    path("ws/room/<int:meeting_id>/", RoomConsumer.as_asgi()),
+]

@@ -25,5 +25,6 @@ urlpatterns += i18n_patterns(
     path("groups/<int:group_id>/", include("booster.meetings.urls")),
     path("groups/<int:group_id>/board/", include("booster.board.urls")),
     path("groups/<int:group_id>/notebook/", include("booster.notebook.urls")),
+    path("groups/<int:group_id>/meetings/<int:meeting_id>/room/", include("booster.room.urls")),
     prefix_default_language=True,
 )

@@ -684,6 +684,11 @@ def _end_membership(membership: Membership, *, state: str, reason: str = "") -> 
     membership.save(
         update_fields=["state", "seat", "guide_seat", "is_convener", "ended_at", "removal_reason"]
     )
+    # Their open meeting-room connections close as soon as this is committed.
+    from booster.room.services import membership_gone
+
+    membership_id = membership.pk
+    transaction.on_commit(lambda: membership_gone(membership_id=membership_id))
 
 
 def _ensure_steward(group: Group) -> Membership | None:

@@ -9,8 +9,9 @@ when two people press save at the same moment.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any, TypeVar
+import functools
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, ParamSpec, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
@@ -63,6 +64,27 @@ class VersionConflict(ValidationError):
         )
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _notifies_room(function: Callable[P, R]) -> Callable[P, R]:
+    """After a change to the group's goals, rules, agreements or plan, open meeting rooms
+    of the group refresh the panels that show them."""
+
+    @functools.wraps(function)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        result = function(*args, **kwargs)
+        access = kwargs.get("access")
+        if isinstance(access, GroupAccess):
+            from booster.room.services import tools_changed
+
+            tools_changed(group_id=access.group.pk)
+        return result
+
+    return wrapper
+
+
 def _clean_text(text: str, *, field: str, required_message: str) -> str:
     text = text.strip()
     if not text:
@@ -110,6 +132,7 @@ def _save_next_version(
 # --- shared goals -----------------------------------------------------------------------
 
 
+@_notifies_room
 @transaction.atomic
 def goal_propose(*, access: GroupAccess, text: str) -> GoalProposal:
     """Any member proposes a goal for the group."""
@@ -137,6 +160,7 @@ def goals_from_text(text: str) -> list[str]:
     return goals
 
 
+@_notifies_room
 @transaction.atomic
 def goals_record(*, access: GroupAccess, goals: Sequence[str], base_number: int) -> GoalsRecord:
     """Whoever facilitates records the goals the group agreed, as a new version."""
@@ -177,6 +201,7 @@ def goals_record(*, access: GroupAccess, goals: Sequence[str], base_number: int)
 # --- ground rules -----------------------------------------------------------------------
 
 
+@_notifies_room
 @transaction.atomic
 def rule_wish_add(*, access: GroupAccess, text: str) -> RuleWish:
     """Every member adds their wishes for how the group works together."""
@@ -194,6 +219,7 @@ def rule_wish_add(*, access: GroupAccess, text: str) -> RuleWish:
     return wish
 
 
+@_notifies_room
 @transaction.atomic
 def rule_wish_withdraw(*, access: GroupAccess, wish_id: int) -> RuleWish:
     """The author withdraws their own wish. It stays recorded, marked as withdrawn."""
@@ -217,6 +243,7 @@ def rule_wish_withdraw(*, access: GroupAccess, wish_id: int) -> RuleWish:
     return wish
 
 
+@_notifies_room
 @transaction.atomic
 def ground_rules_write(
     *, access: GroupAccess, rules: str, conflict_procedure: str, base_number: int
@@ -299,6 +326,7 @@ def _blank_agreements() -> dict[str, Any]:
     return {name: getattr(blank, name) for name in AGREEMENT_FIELDS}
 
 
+@_notifies_room
 @transaction.atomic
 def agreements_change(
     *, access: GroupAccess, values: Mapping[str, Any], base_number: int
@@ -354,6 +382,7 @@ def agreements_change(
 # --- the theme plan ---------------------------------------------------------------------
 
 
+@_notifies_room
 @transaction.atomic
 def theme_preference_toggle(*, access: GroupAccess, theme_key: str) -> bool:
     """Mark an optional theme as one the person would like, or take the mark away.
@@ -466,6 +495,7 @@ def theme_plan_problems(
     return problems
 
 
+@_notifies_room
 @transaction.atomic
 def theme_plan_record(
     *, access: GroupAccess, theme_keys: Sequence[str], base_number: int

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "booster.planning",
     "booster.board",
     "booster.notebook",
+    "booster.room",
 ]
 
 MIDDLEWARE = [
