@@ -64,6 +64,8 @@ CONFIGS = ("sqlite-1proc", "pg-redis-2proc")
 MEMBERS = 10
 SAVE_EVERY = 5.0
 ACT_EVERY = 10.0
+# The room's client sends a heartbeat this often (room.selectors.PRESENCE_STALE_SECONDS).
+HEARTBEAT_EVERY = 25.0
 # The commands a facilitator sends in turn. None of them moves the meeting off the task
 # that the members are writing in.
 COMMANDS: tuple[dict[str, Any], ...] = (
@@ -144,6 +146,23 @@ class HttpConnection:
         self.writer: asyncio.StreamWriter | None = None
 
     async def request(self, raw: bytes) -> tuple[int, dict[str, str], bytes]:
+        """Send one request and read its response. Like a browser, a request that finds
+        its kept-alive connection closed by the server (uvicorn closes idle ones after
+        5 s) is sent again once on a new connection."""
+        reused = self.writer is not None and self.reader is not None
+        if reused and self.reader is not None and self.reader.at_eof():
+            self.close()
+            reused = False
+        try:
+            return await self._exchange(raw)
+        except (ConnectionError, asyncio.IncompleteReadError) as exc:
+            if not reused or (
+                isinstance(exc, asyncio.IncompleteReadError) and exc.partial
+            ):
+                raise
+            return await self._exchange(raw)
+
+    async def _exchange(self, raw: bytes) -> tuple[int, dict[str, str], bytes]:
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
         assert self.reader is not None
@@ -360,9 +379,18 @@ class Room:
 
     def start_load(self) -> None:
         self.loops.append(asyncio.create_task(self.facilitate()))
+        for ws in self.sockets:
+            self.loops.append(asyncio.create_task(self.heartbeat(ws)))
         if not self.baseline:
             for index in range(1, self.size):
                 self.loops.append(asyncio.create_task(self.write(index)))
+
+    async def heartbeat(self, ws: ClientConnection) -> None:
+        await asyncio.sleep(random.uniform(0, HEARTBEAT_EVERY))
+        while True:
+            with contextlib.suppress(ConnectionClosed):
+                await ws.send(json.dumps({"type": "ping", "t": int(time.time() * 1000)}))
+            await asyncio.sleep(HEARTBEAT_EVERY)
 
     async def facilitate(self) -> None:
         await asyncio.sleep(random.uniform(0, ACT_EVERY))
@@ -423,8 +451,8 @@ class Room:
             except TimeoutError:
                 http.close()
                 stats.error("save_timeout")
-            except (OSError, asyncio.IncompleteReadError, ValueError):
-                stats.error("save_connection")
+            except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
+                stats.error(f"save_{type(exc).__name__}")
             else:
                 elapsed = (time.perf_counter() - began) * 1000
                 if status == 200:
@@ -570,6 +598,36 @@ def uvicorn_argv(port: int) -> list[str]:
     ]
 
 
+def profile_start(
+    directory: Path, label: str, server: Server, seconds: float
+) -> subprocess.Popen[bytes] | None:
+    """Sample the server with py-spy (wall clock, idle threads included) for one window."""
+    spy = shutil.which("py-spy") or shutil.which("py-spy", path="/tmp/bench-tools/bin")
+    if spy is None:
+        log("py-spy not found: no profile")
+        return None
+    directory.mkdir(parents=True, exist_ok=True)
+    return subprocess.Popen(
+        [
+            spy,
+            "record",
+            "--pid",
+            str(server.process.pid),
+            "--duration",
+            str(max(1, int(seconds) - 1)),
+            "--rate",
+            "200",
+            "--idle",
+            "--format",
+            "raw",
+            "--output",
+            str(directory / f"{label}.txt"),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
 # --- PostgreSQL and Redis -----------------------------------------------------------------
 
 
@@ -664,6 +722,7 @@ async def ramp(
     task: tuple[str, str] = FALLBACK_TASK,
     form_fields: Sequence[str] = (),
     on_level: Callable[[Level], None] | None = None,
+    profile: Path | None = None,
 ) -> list[Level]:
     recorder = Recorder()
     rooms: list[Room] = []
@@ -714,7 +773,14 @@ async def ramp(
             cpu_server = sum(s.cpu_seconds() for s in servers)
             cpu_load = time.process_time()
             started = time.monotonic()
+            profilers = [
+                profile_start(profile, f"{name}-{meetings}-{index}", server, window)
+                for index, server in enumerate(servers)
+            ] if profile is not None else []
             await asyncio.sleep(window)
+            for profiler in profilers:
+                if profiler is not None:
+                    await asyncio.to_thread(profiler.wait)
             elapsed = time.monotonic() - started
             stats = recorder.reset()
             for _ in range(failed):
@@ -730,6 +796,8 @@ async def ramp(
             log(
                 f"{name}: meetings={meetings} commands={stats.commands} "
                 f"fanouts={len(stats.fanout_ms)} saves={len(stats.save_ms)} "
+                f"fanout_p50/p99={fmt(level.fanout_p50)}/{fmt(level.fanout_p99)} ms "
+                f"save_p50/p95={fmt(percentile(stats.save_ms, 0.5))}/{fmt(level.save_p95)} ms "
                 f"errors={dict(sorted(stats.errors.items()))} "
                 f"server_cpu={level.server_cpu:.0%} load_cpu={level.load_cpu:.0%}"
             )
@@ -917,6 +985,7 @@ async def run_config(
             task=task,
             form_fields=fields,
             on_level=show,
+            profile=args.profile,
         )
     finally:
         for server in servers:
@@ -965,6 +1034,12 @@ def main() -> int:
     parser.add_argument("--window", type=float, default=20.0, help="seconds measured per M")
     parser.add_argument("--baseline-window", type=float, default=12.0)
     parser.add_argument("--warmup", type=float, default=3.0, help="seconds before measuring")
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        default=None,
+        help="write py-spy samples of the server (collapsed stacks) per window to this folder",
+    )
     args = parser.parse_args()
     try:
         import uvloop

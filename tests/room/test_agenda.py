@@ -228,7 +228,7 @@ def test_breaks_are_fixed_numbered_steps_and_a_short_meeting_needs_none(pack: Pa
 
 def test_an_edited_agenda_is_reported_as_edited(pack: Pack) -> None:
     steps = build(pack, "networks", 10, 150)
-    edited = [dict(step) for step in steps]
+    edited: list[dict[str, Any]] = [dict(step) for step in steps]
     edited.reverse()
     edited[0]["skipped"] = True
     edited[1]["minutes"] = edited[1]["max"]
@@ -237,7 +237,7 @@ def test_an_edited_agenda_is_reported_as_edited(pack: Pack) -> None:
     assert fit.least == sum(s["min"] for s in edited if not s["skipped"])
     assert fit.fits == (fit.planned <= 150)
 
-    longer = [dict(step) for step in steps]
+    longer: list[dict[str, Any]] = [dict(step) for step in steps]
     for step in longer:
         step["minutes"] = step["max"]
     over = agenda_report(pack=pack, steps=longer, length=150)
@@ -315,5 +315,5 @@ def test_every_agenda_is_well_formed_and_fits_exactly_when_planned_is_within_len
         # Leaving out every tool task is the most the proposal can do.
         if fit.proposal_parts != [t.key for t in pack.theme(theme).tasks() if t.tool]:
             assert report(pack, rebuilt, length).fits
-    if theme in OPTIONAL_KEYS:
+    if theme in OPTIONAL_KEYS and length >= 150:
         assert fit.fits

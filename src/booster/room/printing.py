@@ -27,7 +27,7 @@ from booster.groups.permissions import GroupAccess
 from booster.meetings.models import Meeting
 from booster.meetings.selectors import meeting_item
 from booster.planning.selectors import ground_rules_current
-from booster.programme.schema import I18nText, Pack, Phase, PhaseMode, Task
+from booster.programme.schema import I18nText, Pack, PhaseMode, Task
 from booster.programme.selectors import pack_for_version
 from booster.room.agenda import Step, StepContent, agenda_report, step_content
 from booster.room.selectors import room_access
@@ -110,6 +110,16 @@ def _clock(offset: int) -> str:
     return f"{hours}:{minutes:02d}"
 
 
+def _content(pack: Pack, step: Step) -> StepContent | None:
+    """The step's texts; None (and a warning) for a step the pinned pack does not know,
+    so that one odd step cannot keep the whole guide from printing."""
+    try:
+        return step_content(pack=pack, step=step)
+    except KeyError:
+        logger.warning("step %s is not in the group's pack; left out of the print", step["id"])
+        return None
+
+
 def guide_steps(*, pack: Pack, steps: list[Step], starts_at: datetime | None) -> list[GuideStep]:
     """Every step in agenda order with its planned start: the meeting's start plus the
     minutes of the steps before it. Skipped steps take no time and get no start."""
@@ -119,10 +129,15 @@ def guide_steps(*, pack: Pack, steps: list[Step], starts_at: datetime | None) ->
         minutes = int(step["minutes"])
         skipped = bool(step.get("skipped"))
         begins = None if skipped else offset
+        if not skipped:
+            offset += minutes
+        content = _content(pack, step)
+        if content is None:
+            continue
         rows.append(
             GuideStep(
                 step=step,
-                content=step_content(pack=pack, step=step),
+                content=content,
                 mode=_mode_label(step),
                 minutes=minutes,
                 offset=begins,
@@ -134,8 +149,6 @@ def guide_steps(*, pack: Pack, steps: list[Step], starts_at: datetime | None) ->
                 else starts_at + timedelta(minutes=begins + minutes),
             )
         )
-        if not skipped:
-            offset += minutes
     return rows
 
 
@@ -223,7 +236,7 @@ class Handout:
         return sum(phase.minutes for phase in self.phases if not phase.skipped)
 
 
-def _handout_phase(step: Step, content: StepContent, phase: Phase | None) -> HandoutPhase:
+def _handout_phase(step: Step, content: StepContent) -> HandoutPhase:
     alone = step["mode"] == PhaseMode.ALONE
     task = content.task
     drawing = bool(alone and task is not None and task.worksheet == "network_map")
@@ -231,7 +244,7 @@ def _handout_phase(step: Step, content: StepContent, phase: Phase | None) -> Han
         mode=_mode_label(step),
         minutes=int(step["minutes"]),
         skipped=bool(step.get("skipped")),
-        instructions=content.instructions or (phase.instructions if phase else None),
+        instructions=content.instructions,
         questions=tuple(content.questions),
         lines=LINES_ALONE if alone else LINES_TOGETHER,
         drawing=drawing,
@@ -244,17 +257,15 @@ def handouts_of(*, pack: Pack, steps: list[Step]) -> list[Handout]:
     for step in steps:
         if step["kind"] != "task":
             continue
-        content = step_content(pack=pack, step=step)
-        task = content.task
-        if task is None:
+        content = _content(pack, step)
+        task = content.task if content is not None else None
+        if content is None or task is None:
             continue
         key = (step["theme"], step["part"])
         handout = handouts.get(key)
         if handout is None:
             handout = handouts[key] = Handout(task=task, number=len(handouts) + 1)
-        index = step.get("phase")
-        phase = task.phases[index] if index is not None and index < len(task.phases) else None
-        handout.phases.append(_handout_phase(step, content, phase))
+        handout.phases.append(_handout_phase(step, content))
     return list(handouts.values())
 
 

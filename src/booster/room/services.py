@@ -7,6 +7,7 @@ channel group. A refused command changes nothing and raises ``CommandError``.
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import secrets
@@ -128,7 +129,7 @@ def _step_ids(run: MeetingRun) -> list[str]:
 def _step(run: MeetingRun, step_id: Any) -> dict[str, Any]:
     for step in run.agenda:
         if step["id"] == step_id:
-            return step  # type: ignore[no-any-return]
+            return step
     raise CommandError("invalid", _("There is no such step in this meeting."))
 
 
@@ -206,9 +207,9 @@ def _require_driver(access: GroupAccess, run: MeetingRun) -> None:
 
 def _require_state(run: MeetingRun, *states: str) -> None:
     if run.state not in states:
-        messages = {
-            MeetingRun.State.LOBBY: _("The meeting has not started yet."),
-            MeetingRun.State.ENDED: _("The meeting has ended."),
+        messages: dict[str, str] = {
+            MeetingRun.State.LOBBY.value: _("The meeting has not started yet."),
+            MeetingRun.State.ENDED.value: _("The meeting has ended."),
         }
         raise CommandError(
             "state", messages.get(run.state, _("That cannot be done at this point of the meeting."))
@@ -482,6 +483,11 @@ def cmd_agenda_apply_proposal(
     for step in run.agenda:
         if step["id"] in proposal:
             step["skipped"] = True
+    # The minutes freed are shared out again among the steps that stay.
+    run.agenda = [
+        dict(step)
+        for step in agenda_mod.agenda_fit(steps=run.agenda, length=run.meeting.duration_minutes)
+    ]
     return _agenda_changed(run)
 
 
@@ -744,6 +750,8 @@ def tools_changed(*, group_id: int) -> None:
         meeting__group_id=group_id, state__in=("lobby", "running", "paused")
     ).values_list("pk", flat=True)
     for run_id in runs:
-        transaction.on_commit(
-            lambda run_id=run_id: _publish(run_id, {"type": "room.refresh", "what": "tools"})
-        )
+        transaction.on_commit(functools.partial(_refresh, run_id))
+
+
+def _refresh(run_id: int) -> None:
+    _publish(run_id, {"type": "room.refresh", "what": "tools"})

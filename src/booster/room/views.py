@@ -9,9 +9,10 @@ they took with them last time — so it is rendered for that viewer alone and ne
 
 from __future__ import annotations
 
+import json
 import re
-from dataclasses import dataclass, field
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -117,6 +118,8 @@ class StepView:
     step: dict[str, Any]
     content: agenda.StepContent
     number: int
+    position: str = "ahead"  # "past", "current" or "ahead" of the current step
+    can_move_up: bool = False
     starts_at: datetime | None = None
     tool: str = ""
     tool_data: dict[str, Any] = field(default_factory=dict)
@@ -158,11 +161,11 @@ def room(request: HttpRequest, group_id: int, meeting_id: int) -> HttpResponse:
     pack = pack_for_version(version_id=access.group.pack_version_id)
     if request.GET.get("part") == "agenda":
         # The lobby's agenda alone, fetched again by room.js when the agenda changes.
-        steps = _steps(access, meeting, pack, snapshot, private=False)
+        steps = _steps(access, meeting, pack, snapshot, private=False, tools=False)
         return render(
             request, "room/_agenda.html", _agenda_context(access, meeting, run, snapshot, steps)
         )
-    steps = _steps(access, meeting, pack, snapshot, private=True)
+    steps = _steps(access, meeting, pack, snapshot, private=True, tools=True)
     context = {
         **_agenda_context(access, meeting, run, snapshot, steps),
         **_live_context(access, snapshot, steps),
@@ -183,7 +186,7 @@ def presenter(request: HttpRequest, group_id: int, meeting_id: int) -> HttpRespo
     run = services.run_get_or_create(meeting=meeting)
     snapshot = snapshot_of(run)
     pack = pack_for_version(version_id=access.group.pack_version_id)
-    steps = _steps(access, meeting, pack, snapshot, private=False)
+    steps = _steps(access, meeting, pack, snapshot, private=False, tools=False)
     context = {
         **_base_context(access, meeting, snapshot),
         **_live_context(access, snapshot, steps),
@@ -198,7 +201,7 @@ def presenter(request: HttpRequest, group_id: int, meeting_id: int) -> HttpRespo
 @login_required
 @require_GET
 def state(request: HttpRequest, group_id: int, meeting_id: int) -> JsonResponse:
-    access, meeting = _enter(request, group_id, meeting_id)
+    _access, meeting = _enter(request, group_id, meeting_id)
     run = services.run_get_or_create(meeting=meeting)
     return JsonResponse(snapshot_of(run))
 
@@ -289,9 +292,14 @@ def _base_context(
         "access": access,
         "meeting": meeting,
         "snapshot": snapshot,
+        # For room.js to start counting at once; the page is the viewer's and holds no
+        # one else's writing, and the snapshot never holds any.
+        "snapshot_json": json.dumps(snapshot, separators=(",", ":")),
+        "state": snapshot.get("state", "lobby"),
         "urls": urls,
         "me": access.membership.pk,
         "is_remote": snapshot.get("form", meeting.form) == "remote",
+        "mode": "room",
     }
 
 
@@ -319,10 +327,10 @@ def _agenda_context(
         "proposal_parts": proposal_parts,
         "proposal_applied": bool(proposal) and all(view.skipped for view in proposal),
         "is_driver": permissions.can_drive(access, run),
-        "may_take_over": permissions.can_take_over(access, run)
-        or access.is_steward
-        or is_facilitator(access, meeting),
-        "state": snapshot.get("state", "lobby"),
+        "can_take_over": permissions.can_take_over(access, run),
+        # What room.js needs to show "take over" when the lead changes hands live.
+        "always_may_take_over": access.is_steward or is_facilitator(access, meeting),
+        "open_lead": meeting.facilitator_id is None,
     }
 
 
@@ -333,14 +341,17 @@ def _steps(
     snapshot: dict[str, Any],
     *,
     private: bool,
+    tools: bool,
 ) -> list[StepView]:
     """Every step of the agenda with its content in the viewer's language and its planned
-    start; with ``private``, the viewer's own notebook parts too."""
+    start; with ``tools``, the planning tools its steps show; with ``private``, the viewer's
+    own notebook parts too."""
     raw_steps: list[dict[str, Any]] = list(snapshot.get("steps") or [])
     views = [
         StepView(step=step, content=agenda.step_content(pack=pack, step=step), number=number)
         for number, step in enumerate(raw_steps, start=1)
     ]
+    _place(views, snapshot)
     _plan_times(views, meeting, snapshot)
     tool_cache: dict[str, dict[str, Any]] = {}
     for view in views:
@@ -350,7 +361,7 @@ def _steps(
             tool_kind = ToolKind.GROUND_RULES
         elif task is not None and task.tool is not None:
             tool_kind = str(task.tool)
-        if tool_kind:
+        if tool_kind and tools:
             if tool_kind not in tool_cache:
                 tool_cache[tool_kind] = _tool_data(access, pack, tool_kind)
             view.tool = tool_kind
@@ -359,6 +370,18 @@ def _steps(
     if private:
         _private_parts(access, meeting, pack, views)
     return views
+
+
+def _place(views: list[StepView], snapshot: dict[str, Any]) -> None:
+    """Which steps are behind, at and ahead of the current one; only steps ahead move."""
+    current = snapshot.get("current")
+    ids = [view.id for view in views]
+    index = ids.index(current) if current in ids else -1
+    if snapshot.get("state") == "ended":
+        index = len(views)
+    for number, view in enumerate(views):
+        view.position = "past" if number < index else "current" if number == index else "ahead"
+        view.can_move_up = number - 1 > index
 
 
 def _plan_times(views: list[StepView], meeting: Meeting, snapshot: dict[str, Any]) -> None:
@@ -425,9 +448,8 @@ def _writing_for(
     the page's URL). A task's page is offered once, in its first writing phase."""
     group_id = access.group.pk
     if view.kind == "lessons":
-        slot = notebook.takeaway_slot(pack=pack, meeting=meeting)
         return (
-            slot,
+            notebook.takeaway_slot(pack=pack, meeting=meeting),
             lambda: notebook.entry_for_takeaway(access=access, meeting=meeting),
             notebook.takeaway_url(group_id, meeting.pk),
         )
@@ -586,6 +608,7 @@ def _live_context(
         ],
         "current": current,
         "next_step": next_view,
+        "first_step": next((view for view in steps if not view.skipped), None),
         "timer": _timer_text(snapshot),
         "planned_end": _from_ms(snapshot.get("planned_end")),
         "facilitator_name": name(snapshot["facilitator"]) if snapshot.get("facilitator") else "",

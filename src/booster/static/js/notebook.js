@@ -4,6 +4,10 @@
 // ~800 ms after typing stops; a failed save keeps the text, says so and retries; a page
 // changed on another device (409) stops the autosave and asks what to keep. Nothing the
 // member writes is kept in the browser's storage.
+//
+// Several editors can share a page (the meeting room has one per step that is written
+// in): each one looks for its conflict box, picture, preview and sharing section inside
+// its nearest [data-notebook-scope], and in the whole page only when it has none.
 
 const DEBOUNCE_MS = 800;
 const RETRY_MS = [2000, 5000, 10000, 20000, 30000];
@@ -11,15 +15,16 @@ const RETRY_MS = [2000, 5000, 10000, 20000, 30000];
 class NotebookEditor {
   constructor(form) {
     this.form = form;
+    const scope = form.closest("[data-notebook-scope]") || document;
     this.status = form.querySelector("[data-notebook-status]");
     this.version = form.querySelector("[data-notebook-version]");
     this.errorBox = form.querySelector("[data-notebook-errors]");
-    this.conflictBox = document.querySelector("[data-notebook-conflict]");
-    this.picture = document.querySelector("[data-notebook-picture]");
+    this.conflictBox = scope.querySelector("[data-notebook-conflict]");
+    this.picture = scope.querySelector("[data-notebook-picture]");
     // Not form.action: the buttons named "action" would shadow it.
     this.url = form.getAttribute("action") || window.location.pathname;
-    this.preview = document.querySelector("[data-notebook-preview]");
-    this.sharing = document.querySelector("[data-notebook-sharing]");
+    this.preview = scope.querySelector("[data-notebook-preview]");
+    this.sharing = scope.querySelector("[data-notebook-sharing]");
     const token = form.querySelector("input[name=csrfmiddlewaretoken]");
     // CSRF_COOKIE_HTTPONLY is on: the token comes from the form, never from the cookie.
     this.csrfToken = token ? token.value : "";
@@ -267,6 +272,15 @@ class NotebookEditor {
   }
 }
 
-for (const form of document.querySelectorAll("form[data-notebook-editor]")) {
-  new NotebookEditor(form);
+const started = new WeakSet();
+
+/** Start the autosave of every editor form under `root` that has not been started yet. */
+export function initNotebookEditors(root = document) {
+  for (const form of root.querySelectorAll("form[data-notebook-editor]")) {
+    if (started.has(form)) continue;
+    started.add(form);
+    new NotebookEditor(form);
+  }
 }
+
+initNotebookEditors();
