@@ -79,8 +79,10 @@ CONNECT_TIMEOUT = 30.0
 # Goals from the issue: the capacity is the largest M that meets all three.
 GOAL_FANOUT_P99_MS = 100.0
 GOAL_SAVE_P95_MS = 150.0
-# A level whose errors exceed this share of its operations ends the ramp.
-EXPLODE_SHARE = 0.05
+# A level whose errors reach this share of its operations (and at least EXPLODE_MIN) ends
+# the ramp: the server is past saturation and higher levels would only time out.
+EXPLODE_SHARE = 0.01
+EXPLODE_MIN = 5
 # When the real room does not (yet) say which task is being written in.
 FALLBACK_TASK = ("opening", "shared_goals")
 
@@ -156,9 +158,7 @@ class HttpConnection:
         try:
             return await self._exchange(raw)
         except (ConnectionError, asyncio.IncompleteReadError) as exc:
-            if not reused or (
-                isinstance(exc, asyncio.IncompleteReadError) and exc.partial
-            ):
+            if not reused or (isinstance(exc, asyncio.IncompleteReadError) and exc.partial):
                 raise
             return await self._exchange(raw)
 
@@ -228,11 +228,12 @@ def multipart(fields: Sequence[tuple[str, str]]) -> tuple[str, bytes]:
     return f"multipart/form-data; boundary={boundary}", "".join(chunks).encode()
 
 
-WORDS = (
+TEXT = (
     "I hope to find people who know this work from the inside, to hear how they "
     "manage the gaps between projects, and to leave with one or two concrete steps "
     "for the spring; I want to say out loud what I am good at and to ask for help."
-).split()
+)
+WORDS = TEXT.split()
 
 
 # --- the simulated people -----------------------------------------------------------------
@@ -250,8 +251,10 @@ class Room:
         baseline: bool,
         task: tuple[str, str],
         form_fields: Sequence[str],
+        saves: bool = True,
     ) -> None:
         self.spec = spec
+        self.saves = saves
         self.meeting = int(spec["meeting"])
         self.group = int(spec["group"])
         self.ports = ports
@@ -297,9 +300,7 @@ class Room:
                     proxy=None,
                 )
 
-        self.sockets = list(
-            await asyncio.gather(*(one(i, p) for i, p in enumerate(self.people())))
-        )
+        self.sockets = list(await asyncio.gather(*(one(i, p) for i, p in enumerate(self.people()))))
         loop = asyncio.get_running_loop()
         self.snapshots = [loop.create_future() for _ in self.sockets]
         self.readers = [
@@ -381,7 +382,7 @@ class Room:
         self.loops.append(asyncio.create_task(self.facilitate()))
         for ws in self.sockets:
             self.loops.append(asyncio.create_task(self.heartbeat(ws)))
-        if not self.baseline:
+        if not self.baseline and self.saves:
             for index in range(1, self.size):
                 self.loops.append(asyncio.create_task(self.write(index)))
 
@@ -548,7 +549,8 @@ async def wait_ready(port: int, path: str, server: Server, timeout: float = 60.0
         http = HttpConnection("127.0.0.1", port)
         try:
             status, _h, _b = await http.request(
-                f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n".encode()
+                f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+                "Connection: close\r\n\r\n".encode()
             )
             if status == 200:
                 return
@@ -566,13 +568,18 @@ def server_env(config: str, var_dir: Path) -> dict[str, str]:
         for key, value in os.environ.items()
         if key not in {"DATABASE_URL", "REDIS_URL", "REDIS_PREFIX", "DJANGO_SETTINGS_MODULE"}
     }
+    # BENCH_DJANGO_SETTINGS and BENCH_PYTHONPATH let an experiment run the same bench
+    # against changed settings without touching the project's own.
+    path = [os.environ.get("BENCH_PYTHONPATH", ""), str(ROOT / "src")]
     env.update(
         {
-            "DJANGO_SETTINGS_MODULE": "booster.settings.dev",
+            "DJANGO_SETTINGS_MODULE": os.environ.get(
+                "BENCH_DJANGO_SETTINGS", "booster.settings.dev"
+            ),
             "DEBUG": "false",
             "BOOSTER_VAR_DIR": str(var_dir),
             "LOG_LEVEL": "WARNING",
-            "PYTHONPATH": str(ROOT / "src"),
+            "PYTHONPATH": os.pathsep.join(p for p in path if p),
         }
     )
     if config == "pg-redis-2proc":
@@ -723,6 +730,7 @@ async def ramp(
     form_fields: Sequence[str] = (),
     on_level: Callable[[Level], None] | None = None,
     profile: Path | None = None,
+    saves: bool = True,
 ) -> list[Level]:
     recorder = Recorder()
     rooms: list[Room] = []
@@ -742,6 +750,7 @@ async def ramp(
                     baseline=baseline,
                     task=task,
                     form_fields=form_fields,
+                    saves=saves,
                 )
                 for spec in specs[len(rooms) : meetings]
             ]
@@ -773,10 +782,14 @@ async def ramp(
             cpu_server = sum(s.cpu_seconds() for s in servers)
             cpu_load = time.process_time()
             started = time.monotonic()
-            profilers = [
-                profile_start(profile, f"{name}-{meetings}-{index}", server, window)
-                for index, server in enumerate(servers)
-            ] if profile is not None else []
+            profilers = (
+                [
+                    profile_start(profile, f"{name}-{meetings}-{index}", server, window)
+                    for index, server in enumerate(servers)
+                ]
+                if profile is not None
+                else []
+            )
             await asyncio.sleep(window)
             for profiler in profilers:
                 if profiler is not None:
@@ -804,7 +817,7 @@ async def ramp(
             if on_level is not None:
                 on_level(level)
             operations = max(1, stats.commands + stats.saves)
-            if stats.error_count > max(10, EXPLODE_SHARE * operations):
+            if stats.error_count >= max(EXPLODE_MIN, EXPLODE_SHARE * operations):
                 log(f"{name}: errors exploded at {meetings} meetings; stopping the ramp here")
                 break
     finally:
@@ -986,11 +999,14 @@ async def run_config(
             form_fields=fields,
             on_level=show,
             profile=args.profile,
+            saves=args.saves,
         )
     finally:
         for server in servers:
             server.stop()
-    capacity = max((lv.meetings for lv in levels_done if lv.meets_goal()), default=0)
+    capacity = max(
+        (lv.meetings for lv in levels_done if lv.meets_goal(with_saves=args.saves)), default=0
+    )
     print(f"capacity config={config} meetings={capacity}", flush=True)
     return levels_done
 
@@ -1016,7 +1032,10 @@ async def main_async(args: argparse.Namespace) -> int:
     cores = Cores.pick()
     if cores.load is not None:
         os.sched_setaffinity(0, cores.load)
-        log(f"server on core {sorted(cores.server or [])}, load generator on core {sorted(cores.load)}")
+        log(
+            f"server on core {sorted(cores.server or [])}, "
+            f"load generator on core {sorted(cores.load)}"
+        )
     raise_open_files(max(levels) * (MEMBERS + 1) * 2)
     baseline = await run_baseline(args, cores, levels)
     for config in configs:
@@ -1034,6 +1053,12 @@ def main() -> int:
     parser.add_argument("--window", type=float, default=20.0, help="seconds measured per M")
     parser.add_argument("--baseline-window", type=float, default=12.0)
     parser.add_argument("--warmup", type=float, default=3.0, help="seconds before measuring")
+    parser.add_argument(
+        "--no-saves",
+        dest="saves",
+        action="store_false",
+        help="diagnosis: members stay connected but do not save (fan-out alone)",
+    )
     parser.add_argument(
         "--profile",
         type=Path,

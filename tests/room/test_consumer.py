@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
@@ -26,6 +26,18 @@ pytestmark = [pytest.mark.anyio, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
+
+
+@pytest.fixture(autouse=True)
+def one_process_layer(settings: Any) -> Iterator[None]:
+    """Each test runs on its own event loop; a Redis layer's connections belong to one loop.
+    Across processes, Redis is tested with real servers in test_processes."""
+    from channels.layers import channel_layers
+
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
 
 
 def session_cookie(user: User | None) -> str:

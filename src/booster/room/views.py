@@ -24,6 +24,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -47,6 +48,7 @@ from booster.notebook.worksheets import (
 from booster.planning import selectors as planning
 from booster.programme.schema import Pack, PhaseMode, ToolKind
 from booster.programme.selectors import pack_for_version
+from booster.programme.templatetags.programme_tags import mode_name
 from booster.room import agenda, permissions, services
 from booster.room.errors import CommandError
 from booster.room.models import MeetingRun
@@ -149,6 +151,13 @@ class StepView:
     @property
     def skipped(self) -> bool:
         return bool(self.step.get("skipped"))
+
+    @property
+    def label(self) -> str:
+        """The title in the viewer's language; a task's phases say how people work in them
+        ("Set shared goals · In pairs"), since they share the task's title."""
+        title = self.content.title.get(get_language())
+        return f"{title} · {mode_name(self.mode)}" if self.kind == "task" else title
 
 
 @never_cache
