@@ -22,6 +22,10 @@ def main() -> None:
     facilitator = MembershipFactory(group=group, is_convener=True)
     members = [MembershipFactory(group=group) for _ in range(3)]
     meeting = MeetingFactory(group=group, number=2, theme_key="networks", facilitator=facilitator)
+    from booster.notebook.models import CONSENT_TEXT_VERSION, NotebookConsent
+
+    for member in members:
+        NotebookConsent.objects.create(membership=member, text_version=CONSENT_TEXT_VERSION)
 
     def cookie(membership: object) -> str:
         session = SessionStore()

@@ -14,11 +14,13 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 import uuid
 from collections.abc import Iterator
@@ -92,7 +94,8 @@ class Cluster:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=2) as reply:
+                health = f"http://127.0.0.1:{port}/health/"
+                with urllib.request.urlopen(health, timeout=2) as reply:
                     if reply.status == 200:
                         return
             except OSError:
@@ -184,8 +187,48 @@ def http_get(port: int, path: str, session: str) -> tuple[int, bytes]:
     request = urllib.request.Request(
         f"http://127.0.0.1:{port}{path}", headers={"Cookie": f"sessionid={session}"}
     )
-    with urllib.request.urlopen(request, timeout=10) as reply:
+    with urllib.request.urlopen(request, timeout=10) as reply:  # noqa: S310 - loopback http
         return reply.status, reply.read()
+
+
+def save_takeaway(cluster: Cluster, port: int, session: str, text: str) -> None:
+    """What the notebook's autosave sends while a member types."""
+    path = f"/en/groups/{cluster.data['group']}/notebook/meetings/{cluster.data['meeting']}/"
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}{path}", headers={"Cookie": f"sessionid={session}"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as reply:  # noqa: S310 - loopback http
+        page = reply.read().decode()
+        cookies = reply.headers.get_all("Set-Cookie") or []
+    csrf_cookie = next(
+        c.split(";")[0].split("=", 1)[1] for c in cookies if c.startswith("csrftoken=")
+    )
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    version = re.search(r'name="version" value="(\d+)"', page)
+    assert token and version
+    body = urllib.parse.urlencode(
+        {
+            "csrfmiddlewaretoken": token.group(1),
+            "version": version.group(1),
+            "action": "save",
+            "answer-0": text,
+            "notes": "",
+        }
+    ).encode()
+    save = urllib.request.Request(
+        f"http://127.0.0.1:{port}{path}",
+        data=body,
+        headers={
+            "Cookie": f"sessionid={session}; csrftoken={csrf_cookie}",
+            "X-CSRFToken": token.group(1),
+            "X-Notebook-Autosave": "1",
+            "Accept": "application/json",
+            "Referer": f"http://127.0.0.1:{port}{path}",
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
+    )
+    with urllib.request.urlopen(save, timeout=10) as reply:  # noqa: S310 - loopback http
+        assert json.loads(reply.read())["ok"] is True
 
 
 def test_a_facilitator_on_one_process_reaches_members_on_the_other(cluster: Cluster) -> None:
@@ -218,7 +261,7 @@ def test_a_facilitator_on_one_process_reaches_members_on_the_other(cluster: Clus
     assert json.loads(body)["state"] == "running"
 
 
-def test_a_restart_mid_meeting_resumes_at_the_same_step_and_deadline(cluster: Cluster) -> None:
+def test_a_restart_mid_meeting_keeps_the_step_the_deadline_and_typed_text(cluster: Cluster) -> None:
     first, second = cluster.ports
 
     async def before() -> dict[str, Any]:
@@ -235,8 +278,14 @@ def test_a_restart_mid_meeting_resumes_at_the_same_step_and_deadline(cluster: Cl
         return state
 
     state = asyncio.run(before())
+    typed = "What I take with me: ask for a fair fee, every time."
+    save_takeaway(cluster, first, cluster.data["members"][0], typed)
     cluster.kill(first)
     cluster.start(first)
+    path = f"/en/groups/{cluster.data['group']}/notebook/meetings/{cluster.data['meeting']}/"
+    status, page = http_get(first, path, cluster.data["members"][0])
+    assert status == 200
+    assert typed.replace("'", "&#x27;") in page.decode()
 
     async def after() -> None:
         for port in (first, second):

@@ -115,8 +115,11 @@ class RoomMachine(RuleBasedStateMachine):
 
     @rule(
         name=st.sampled_from(
-            ["start", "start", "next", "back", "pause", "resume", "add_time", "round_next"]
-            + ["round_pass", "pairs_shuffle", "agenda_apply_proposal", "take_over"]
+            [
+                *("start", "start", "next", "back", "pause", "resume", "add_time"),
+                *("round_next", "round_pass", "pairs_shuffle", "agenda_apply_proposal"),
+                "take_over",
+            ]
         ),
         minutes=st.integers(1, 5),
     )

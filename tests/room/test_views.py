@@ -376,6 +376,9 @@ def test_each_person_sees_only_their_own_writing(world: World, competence_meetin
     assert reverse("notebook:takeaway", args=[world.group.pk, competence_meeting.pk]) in mika
     assert reverse("notebook:task", args=[world.group.pk, "competence", "competence_task"]) in mika
     assert 'src="/static/js/notebook.js"' in mika
+    # Every form carries a CSRF token (the autosave sends it in a header).
+    tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]*)"', mika)
+    assert tokens and all(tokens)
     # Several editors share the page: every id stays unique.
     assert mika.count("data-notebook-scope") >= 3
     assert [key for key, count in ids_of(mika).items() if count > 1] == []

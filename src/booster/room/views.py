@@ -170,11 +170,11 @@ def room(request: HttpRequest, group_id: int, meeting_id: int) -> HttpResponse:
     pack = pack_for_version(version_id=access.group.pack_version_id)
     if request.GET.get("part") == "agenda":
         # The lobby's agenda alone, fetched again by room.js when the agenda changes.
-        steps = _steps(access, meeting, pack, snapshot, private=False, tools=False)
+        steps = _steps(access, meeting, pack, snapshot, private=None, tools=False)
         return render(
             request, "room/_agenda.html", _agenda_context(access, meeting, run, snapshot, steps)
         )
-    steps = _steps(access, meeting, pack, snapshot, private=True, tools=True)
+    steps = _steps(access, meeting, pack, snapshot, private=request, tools=True)
     context = {
         **_agenda_context(access, meeting, run, snapshot, steps),
         **_live_context(access, snapshot, steps),
@@ -195,7 +195,7 @@ def presenter(request: HttpRequest, group_id: int, meeting_id: int) -> HttpRespo
     run = services.run_get_or_create(meeting=meeting)
     snapshot = snapshot_of(run)
     pack = pack_for_version(version_id=access.group.pack_version_id)
-    steps = _steps(access, meeting, pack, snapshot, private=False, tools=False)
+    steps = _steps(access, meeting, pack, snapshot, private=None, tools=False)
     context = {
         **_base_context(access, meeting, snapshot),
         **_live_context(access, snapshot, steps),
@@ -349,12 +349,12 @@ def _steps(
     pack: Pack,
     snapshot: dict[str, Any],
     *,
-    private: bool,
+    private: HttpRequest | None,
     tools: bool,
 ) -> list[StepView]:
     """Every step of the agenda with its content in the viewer's language and its planned
-    start; with ``tools``, the planning tools its steps show; with ``private``, the viewer's
-    own notebook parts too."""
+    start; with ``tools``, the planning tools its steps show; with the viewer's request as
+    ``private``, their own notebook parts too."""
     raw_steps: list[dict[str, Any]] = list(snapshot.get("steps") or [])
     views = [
         StepView(step=step, content=agenda.step_content(pack=pack, step=step), number=number)
@@ -376,8 +376,8 @@ def _steps(
             view.tool = tool_kind
             view.tool_data = tool_cache[tool_kind]
         view.principles = view.kind == "principles"
-    if private:
-        _private_parts(access, meeting, pack, views)
+    if private is not None:
+        _private_parts(private, access, meeting, pack, views)
     return views
 
 
@@ -423,7 +423,7 @@ def _current_end(snapshot: dict[str, Any]) -> datetime | None:
 
 
 def _private_parts(
-    access: GroupAccess, meeting: Meeting, pack: Pack, views: list[StepView]
+    request: HttpRequest, access: GroupAccess, meeting: Meeting, pack: Pack, views: list[StepView]
 ) -> None:
     """The viewer's own writing: their notebook editors in the steps done alone and in the
     closing round, and what they took with them last time at the check-in. Nobody else's."""
@@ -442,7 +442,7 @@ def _private_parts(
             view.needs_consent = True
             view.notebook_url = consent_url
         else:
-            view.editor = _editor_markup(access, slot, entry(), url, scope=view.id)
+            view.editor = _editor_markup(request, access, slot, entry(), url, scope=view.id)
             view.notebook_url = url
 
 
@@ -491,7 +491,13 @@ def _nothing() -> None:
 
 
 def _editor_markup(
-    access: GroupAccess, slot: Slot, entry: NotebookEntry | None, url: str, *, scope: str
+    request: HttpRequest,
+    access: GroupAccess,
+    slot: Slot,
+    entry: NotebookEntry | None,
+    url: str,
+    *,
+    scope: str,
 ) -> SafeString:
     """The notebook's editor for one page, as the notebook page draws it, with ids of its
     own so that several editors can share the room page."""
@@ -521,7 +527,7 @@ def _editor_markup(
         "scope": scope,
         **pictures_for(sheet, content),
     }
-    markup = render_to_string("room/_writing.html", context)
+    markup = render_to_string("room/_writing.html", context, request=request)
     # Only fixed attribute names are rewritten and the scope is a step id: no user text.
     return mark_safe(_NOTEBOOK_IDS.sub(rf'\1="nb-{scope}-', markup))  # noqa: S308
 
