@@ -91,6 +91,14 @@ def cmd_worker(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve HTTP and WebSockets with uvicorn; start the task worker beside it."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "booster.settings.dev")
+    if args.workers > 1 and not os.environ.get("REDIS_URL"):
+        # The meeting room's events travel between processes through Redis only.
+        print(
+            "booster serve: several workers need REDIS_URL (the live meeting room's events "
+            "travel between processes through Redis).",
+            file=sys.stderr,
+        )
+        return 2
     worker: subprocess.Popen[bytes] | None = None
     if not args.no_worker:
         worker = subprocess.Popen(_worker_command())  # noqa: S603 - our own interpreter

@@ -174,7 +174,7 @@ class Room {
     this.socket = socket;
     if (this.attempt > 0) this.status("reconnecting");
     socket.addEventListener("open", () => {
-      this.send({ type: "snapshot" });
+      // The server sends a fresh snapshot on every connection; no need to ask for one.
       this.ping();
       window.clearInterval(this.pingTimer);
       this.pingTimer = window.setInterval(() => this.ping(), PING_EVERY_MS);
