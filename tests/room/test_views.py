@@ -322,6 +322,17 @@ def test_state_json_is_the_snapshot(
     assert response.json() == snapshot_of(fresh(room_run))
 
 
+def test_a_step_the_pack_no_longer_knows_still_shows(
+    world: World, room_run: MeetingRun, room_meeting: Meeting
+) -> None:
+    run = fresh(room_run)
+    gone = {**run.agenda[-1], "id": "task-gone-0", "kind": "task", "part": "gone", "phase": 0}
+    run.agenda = [*run.agenda, gone]
+    run.save()
+    assert 'data-step="task-gone-0"' in page(client_for(world, "member"), url("room", room_meeting))
+    assert "task-gone-0" in page(client_for(world, "member"), url("presenter", room_meeting))
+
+
 # --- private parts ----------------------------------------------------------------------
 
 

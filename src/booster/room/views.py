@@ -46,7 +46,7 @@ from booster.notebook.worksheets import (
     sheet_for,
 )
 from booster.planning import selectors as planning
-from booster.programme.schema import Pack, PhaseMode, ToolKind
+from booster.programme.schema import I18nText, Pack, PhaseMode, ToolKind
 from booster.programme.selectors import pack_for_version
 from booster.programme.templatetags.programme_tags import mode_name
 from booster.room import agenda, permissions, services
@@ -202,6 +202,7 @@ def presenter(request: HttpRequest, group_id: int, meeting_id: int) -> HttpRespo
         "steps": steps,
         "theme_title": _theme_title(pack, meeting),
         "mode": "presenter",
+        "pack": pack,
     }
     return render(request, "room/presenter.html", context)
 
@@ -357,7 +358,7 @@ def _steps(
     ``private``, their own notebook parts too."""
     raw_steps: list[dict[str, Any]] = list(snapshot.get("steps") or [])
     views = [
-        StepView(step=step, content=agenda.step_content(pack=pack, step=step), number=number)
+        StepView(step=step, content=_content_of(pack, step), number=number)
         for number, step in enumerate(raw_steps, start=1)
     ]
     _place(views, snapshot)
@@ -379,6 +380,23 @@ def _steps(
     if private is not None:
         _private_parts(private, access, meeting, pack, views)
     return views
+
+
+def _content_of(pack: Pack, step: dict[str, Any]) -> agenda.StepContent:
+    """The step's texts; a step the pinned pack does not know still shows, untitled."""
+    try:
+        return agenda.step_content(pack=pack, step=step)
+    except KeyError:
+        title = I18nText({get_language() or pack.first_language: _("A step of the meeting")})
+        return agenda.StepContent(
+            title=title,
+            text=None,
+            instructions=None,
+            questions=(),
+            theme=None,
+            task=None,
+            part_title=None,
+        )
 
 
 def _place(views: list[StepView], snapshot: dict[str, Any]) -> None:
@@ -433,10 +451,10 @@ def _private_parts(
     for view in views:
         slot, entry, url = _writing_for(access, meeting, pack, view, edited)
         if slot is None:
-            if view.kind == "checkin" and has_consent and not access.is_guide:
+            if view.kind == "checkin" and has_consent and permissions.can_write(access):
                 view.earlier = _earlier_takeaway(access, meeting, pack)
             continue
-        if access.is_guide:
+        if not permissions.can_write(access):
             view.guide_watches = True
         elif not has_consent:
             view.needs_consent = True

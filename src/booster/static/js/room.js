@@ -16,6 +16,9 @@ const POLL_WHILE_OFFLINE_MS = 15_000;
 const TOOL_REFRESH_MS = 20_000;
 const AGENDA_DEBOUNCE_MS = 250;
 const ONE_MINUTE_MS = 60_000;
+// A socket that has said nothing for this long (not even a pong) is treated as dead:
+// a laptop waking from sleep often holds one that will never speak again.
+const SILENT_SOCKET_MS = 2 * PING_EVERY_MS + 10_000;
 // Closing codes after which reconnecting is pointless: removed from the group, not allowed.
 const FINAL_CLOSE_CODES = new Set([4403, 4404, 4410]);
 // How the command form's fields travel on the socket (the same names the server reads).
@@ -138,6 +141,16 @@ class Room {
     root.addEventListener("submit", (event) => this.submitted(event));
     this.setUpSound();
     this.setUpCopy();
+    this.agendaStale = false;
+    const agendaDetails = root.querySelector("[data-room-agenda-details]");
+    if (agendaDetails) {
+      agendaDetails.addEventListener("toggle", () => {
+        if (agendaDetails.open && this.agendaStale) {
+          this.agendaStale = false;
+          this.fetchAgenda();
+        }
+      });
+    }
     document.addEventListener("visibilitychange", () => {
       if (document.visibilityState === "visible") this.wake();
     });
@@ -175,11 +188,15 @@ class Room {
     if (this.attempt > 0) this.status("reconnecting");
     socket.addEventListener("open", () => {
       // The server sends a fresh snapshot on every connection; no need to ask for one.
+      this.lastHeard = Date.now();
       this.ping();
       window.clearInterval(this.pingTimer);
       this.pingTimer = window.setInterval(() => this.ping(), PING_EVERY_MS);
     });
-    socket.addEventListener("message", (event) => this.received(event.data));
+    socket.addEventListener("message", (event) => {
+      this.lastHeard = Date.now();
+      this.received(event.data);
+    });
     socket.addEventListener("close", (event) => {
       if (this.socket !== socket) return;
       this.socket = null;
@@ -208,10 +225,11 @@ class Room {
   /** Back from sleep or offline: try at once instead of waiting for the backoff. */
   wake() {
     if (this.finished) return;
-    if (this.socket && this.socket.readyState === WebSocket.OPEN) {
+    if (this.socket && this.socket.readyState === WebSocket.OPEN && !this.silent()) {
       this.send({ type: "snapshot" });
       return;
     }
+    if (this.socket && this.silent()) this.drop();
     if (!this.socket || this.socket.readyState === WebSocket.CLOSED) {
       this.attempt = 0;
       this.connect();
@@ -274,7 +292,30 @@ class Room {
   }
 
   ping() {
+    if (this.silent()) {
+      this.drop();
+      return;
+    }
     this.send({ type: "ping", t: Date.now() });
+  }
+
+  silent() {
+    return (
+      this.socket !== null &&
+      this.socket.readyState === WebSocket.OPEN &&
+      Date.now() - (this.lastHeard || 0) > SILENT_SOCKET_MS
+    );
+  }
+
+  /** Give up on a socket that went quiet and start again. */
+  drop() {
+    const socket = this.socket;
+    this.socket = null;
+    window.clearInterval(this.pingTimer);
+    this.root.dataset.roomConnected = "false";
+    if (socket) socket.close();
+    this.status("reconnecting");
+    this.scheduleReconnect();
   }
 
   received(raw) {
@@ -811,6 +852,12 @@ class Room {
 
   reloadAgenda() {
     if (!this.root.querySelector("[data-room-agenda]")) return;
+    const details = this.root.querySelector("[data-room-agenda-details]");
+    if (details && !details.open) {
+      // Folded away: fetched when someone opens it, not at every step for everyone.
+      this.agendaStale = true;
+      return;
+    }
     window.clearTimeout(this.agendaTimer);
     this.agendaTimer = window.setTimeout(() => this.fetchAgenda(), AGENDA_DEBOUNCE_MS);
   }
