@@ -84,7 +84,7 @@ GOAL_SAVE_P95_MS = 150.0
 EXPLODE_SHARE = 0.01
 EXPLODE_MIN = 5
 # When the real room does not (yet) say which task is being written in.
-FALLBACK_TASK = ("opening", "shared_goals")
+FALLBACK_TASK = ("collaboration", "safety_task")
 
 PG_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://root@127.0.0.1:5432/bench")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
@@ -635,6 +635,31 @@ def profile_start(
     )
 
 
+def core_jiffies(cores: set[int] | None) -> tuple[int, int] | None:
+    """(busy, total) clock ticks of these cores since boot, from /proc/stat."""
+    if not cores:
+        return None
+    busy = total = 0
+    try:
+        lines = Path("/proc/stat").read_text().splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        name, *values = line.split()
+        if name.startswith("cpu") and name[3:].isdigit() and int(name[3:]) in cores:
+            ticks = [int(v) for v in values[:8]]
+            idle = ticks[3] + ticks[4]  # idle + iowait
+            busy += sum(ticks) - idle
+            total += sum(ticks)
+    return busy, total
+
+
+def core_share(before: tuple[int, int] | None, after: tuple[int, int] | None) -> float:
+    if before is None or after is None or after[1] == before[1]:
+        return math.nan
+    return (after[0] - before[0]) / (after[1] - before[1])
+
+
 # --- PostgreSQL and Redis -----------------------------------------------------------------
 
 
@@ -693,6 +718,9 @@ class Level:
     stats: Stats
     server_cpu: float = 0.0
     load_cpu: float = 0.0
+    # How busy the server's core was in all: well above server_cpu means that something
+    # else ran on it too (the numbers are then pessimistic).
+    core_busy: float = math.nan
 
     @property
     def fanout_p50(self) -> float:
@@ -731,15 +759,25 @@ async def ramp(
     on_level: Callable[[Level], None] | None = None,
     profile: Path | None = None,
     saves: bool = True,
+    deadline: float | None = None,
+    server_cores: set[int] | None = None,
 ) -> list[Level]:
     recorder = Recorder()
     rooms: list[Room] = []
     results: list[Level] = []
     limit = asyncio.Semaphore(64)
+    per_meeting = 0.5  # seconds to connect one meeting's sockets, until measured
     try:
         for meetings in levels:
             if meetings > len(specs):
                 log(f"{name}: only {len(specs)} meetings prepared; stopping before {meetings}")
+                break
+            needed = per_meeting * (meetings - len(rooms)) + warmup + window
+            if deadline is not None and time.monotonic() + needed > deadline:
+                log(
+                    f"{name}: {meetings} meetings would need about {needed:.0f} s, more than "
+                    "the time left; stopping the ramp here (see --budget)"
+                )
                 break
             began = time.monotonic()
             new = [
@@ -773,14 +811,17 @@ async def ramp(
                     rooms.append(room)
                 else:
                     failed += 1
+            took = time.monotonic() - began
+            per_meeting = max(per_meeting if not new else 0.0, took / max(1, len(new)))
             log(
-                f"{name}: {meetings} meetings connected in {time.monotonic() - began:.1f} s"
+                f"{name}: {meetings} meetings connected in {took:.1f} s"
                 + (f", {failed} failed" if failed else "")
             )
             await asyncio.sleep(warmup)
             recorder.reset()
             cpu_server = sum(s.cpu_seconds() for s in servers)
             cpu_load = time.process_time()
+            core_before = core_jiffies(server_cores)
             started = time.monotonic()
             profilers = (
                 [
@@ -804,6 +845,7 @@ async def ramp(
                 stats=stats,
                 server_cpu=(sum(s.cpu_seconds() for s in servers) - cpu_server) / elapsed,
                 load_cpu=(time.process_time() - cpu_load) / elapsed,
+                core_busy=core_share(core_before, core_jiffies(server_cores)),
             )
             results.append(level)
             log(
@@ -812,7 +854,8 @@ async def ramp(
                 f"fanout_p50/p99={fmt(level.fanout_p50)}/{fmt(level.fanout_p99)} ms "
                 f"save_p50/p95={fmt(percentile(stats.save_ms, 0.5))}/{fmt(level.save_p95)} ms "
                 f"errors={dict(sorted(stats.errors.items()))} "
-                f"server_cpu={level.server_cpu:.0%} load_cpu={level.load_cpu:.0%}"
+                f"server_cpu={level.server_cpu:.0%} load_cpu={level.load_cpu:.0%} "
+                f"server_core_busy={level.core_busy:.0%}"
             )
             if on_level is not None:
                 on_level(level)
@@ -909,6 +952,7 @@ async def run_baseline(
             warmup=args.warmup,
             baseline=True,
             servers=[server],
+            server_cores=cores.server,
         )
     finally:
         server.stop()
@@ -936,6 +980,7 @@ async def run_config(
     cores: Cores,
     levels: Sequence[int],
     baseline: dict[int, Level],
+    deadline: float | None,
 ) -> list[Level] | None:
     if config == "pg-redis-2proc":
         reason = pg_redis_unavailable()
@@ -1000,6 +1045,8 @@ async def run_config(
             on_level=show,
             profile=args.profile,
             saves=args.saves,
+            deadline=deadline,
+            server_cores=cores.server,
         )
     finally:
         for server in servers:
@@ -1038,8 +1085,11 @@ async def main_async(args: argparse.Namespace) -> int:
         )
     raise_open_files(max(levels) * (MEMBERS + 1) * 2)
     baseline = await run_baseline(args, cores, levels)
-    for config in configs:
-        await run_config(config, args, cores, levels, baseline)
+    for index, config in enumerate(configs):
+        # What is left of the time budget, shared by the configurations still to run.
+        left = args.budget - (time.monotonic() - began)
+        deadline = time.monotonic() + left / (len(configs) - index) if args.budget else None
+        await run_config(config, args, cores, levels, baseline, deadline)
     log(f"room bench took {time.monotonic() - began:.0f} s")
     return 0
 
@@ -1053,6 +1103,13 @@ def main() -> int:
     parser.add_argument("--window", type=float, default=20.0, help="seconds measured per M")
     parser.add_argument("--baseline-window", type=float, default=12.0)
     parser.add_argument("--warmup", type=float, default=3.0, help="seconds before measuring")
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=360.0,
+        help="seconds for the whole room bench (0: no limit); a level that would not fit "
+        "in what is left is not started",
+    )
     parser.add_argument(
         "--no-saves",
         dest="saves",

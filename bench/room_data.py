@@ -26,10 +26,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 MEMBERS_PER_GROUP = 10
-# The opening meeting (number 1): its agenda has tasks done alone, and the bench's
-# members write into one of them.
-THEME = "opening"
-MEETING_MINUTES = 180
+# A theme meeting, like most meetings on a programme evening. Its first task done alone
+# (collaboration's "safety" task) has the plain questions editor and no planning tool, so
+# the room page polls nothing while the members write (the opening meeting's tool steps
+# refetch their tool every 20 s: not part of this bench's pattern).
+THEME = "collaboration"
+MEETING_NUMBER = 3
+MEETING_MINUTES = 150
 
 
 def _session_key() -> str:
@@ -132,7 +135,7 @@ def build(meetings: int) -> dict[str, object]:
             [
                 Meeting(
                     group=group,
-                    number=1,
+                    number=MEETING_NUMBER,
                     theme_key=THEME,
                     starts_at=now + timedelta(minutes=5),
                     duration_minutes=MEETING_MINUTES,

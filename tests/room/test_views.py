@@ -299,6 +299,13 @@ def test_the_running_meeting_shows_the_current_step_pairs_and_round(world: World
     )
     partner = Membership.objects.get(pk=partner_id)
     assert f"Your partner is {partner.display_name}." in html
+    # Each pair is listed as names, the same before any script runs.
+    listed = re.findall(r"<ol class=\"room-pairs__list\"[^>]*>(.*?)</ol>", html, re.S)
+    assert listed and "[" not in listed[0] and "&#x27;" not in listed[0]
+    me = Membership.objects.get(pk=world.member.pk).display_name
+    assert f"<li>{me} and {partner.display_name}</li>" in listed[0] or (
+        f"<li>{partner.display_name} and {me}</li>" in listed[0]
+    )
 
 
 def test_the_presenter_view_is_large_type_and_has_no_controls(

@@ -646,7 +646,7 @@ def _live_context(
         "planned_end": _from_ms(snapshot.get("planned_end")),
         "facilitator_name": name(snapshot["facilitator"]) if snapshot.get("facilitator") else "",
         "is_facilitating": snapshot.get("facilitator") == me,
-        "pairs": [[name(person) for person in group] for group in pairs],
+        "pairs": [_join([name(person) for person in group]) for group in pairs],
         "pair_options": list(range(1, len(pairs) + 1)),
         "pair_members": [
             {"id": person, "name": name(person)} for group in pairs for person in group
