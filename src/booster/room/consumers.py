@@ -64,15 +64,22 @@ class RoomConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_FORBIDDEN)
             return
         self.access, self.run_id = found
-        await self.channel_layer.group_add(services.room_group_name(self.run_id), self.channel_name)
-        await self.channel_layer.group_add(
-            services.member_group_name(self.access.membership.pk), self.channel_name
-        )
+        await self._join_groups()
         await self.accept()
         await database_sync_to_async(services.presence_join)(
             run_id=self.run_id, membership=self.access.membership, channel_name=self.channel_name
         )
         await self._send_snapshot()
+
+    async def _join_groups(self) -> None:
+        """Join the room's group and this membership's group. Repeated with every
+        heartbeat: group membership lives in the channel layer, and a restarted Redis
+        forgets it; joining again is harmless."""
+        assert self.access is not None and self.run_id is not None
+        await self.channel_layer.group_add(services.room_group_name(self.run_id), self.channel_name)
+        await self.channel_layer.group_add(
+            services.member_group_name(self.access.membership.pk), self.channel_name
+        )
 
     @database_sync_to_async
     def _enter(self, user: Any, meeting_id: int) -> tuple[GroupAccess, int] | None:
@@ -123,6 +130,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
             return
         name = message.pop("type")
         if name == "ping":
+            await self._join_groups()
             await database_sync_to_async(services.presence_heartbeat)(
                 channel_name=self.channel_name
             )
