@@ -6,6 +6,8 @@ booster worker           the task worker alone (production runs it as its own se
 booster demo             create the demo accounts when the database has no users
 booster validate-pack P  check a content pack
 booster import-pack P    store a content pack as a new version when it changed
+booster backup           copy the database into one file (var/backups/ by default)
+booster restore FILE     restore a backup into an empty database, then migrate it
 booster manage ...       any Django management command
 """
 
@@ -17,6 +19,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 
 def _django_setup() -> None:
@@ -125,6 +128,51 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    _django_setup()
+    from booster.core.backup import BackupError, database_backup
+
+    try:
+        path = database_backup(output=args.output)
+    except BackupError as error:
+        print(f"booster backup: {error}", file=sys.stderr)
+        return 1
+    # Only the path on stdout, so that a script can pick it up.
+    print(path)
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    _django_setup()
+    from booster.core.backup import BackupError, database_describe, database_restore, restore_check
+
+    try:
+        restore_check(source=args.path)
+        target = database_describe()
+        if not args.yes:
+            if not sys.stdin.isatty():
+                print("booster restore: add --yes to restore without a question", file=sys.stderr)
+                return 2
+            answer = input(f"Restore {args.path} into {target}? [y/N] ")
+            if answer.strip().lower() not in {"y", "yes"}:
+                print("Nothing restored.")
+                return 1
+        result = database_restore(source=args.path)
+    except BackupError as error:
+        print(f"booster restore: {error}", file=sys.stderr)
+        return 1
+    print(f"Restored {args.path} into {target}.")
+    if result.migrations_applied:
+        print(f"Upgraded it to this version of Booster ({result.migrations_applied} migrations).")
+    if result.unknown_migrations:
+        print(
+            "booster restore: warning: the backup comes from a newer Booster (migrations "
+            f"unknown here: {', '.join(result.unknown_migrations)}); install that version.",
+            file=sys.stderr,
+        )
+    return 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "booster.settings.dev")
     from django.core.management import execute_from_command_line
@@ -161,6 +209,19 @@ def build_parser() -> argparse.ArgumentParser:
     imp = sub.add_parser("import-pack", help="store a content pack as a new version")
     imp.add_argument("path")
     imp.set_defaults(func=cmd_import_pack)
+
+    backup = sub.add_parser("backup", help="copy the database into one backup file")
+    backup.add_argument(
+        "--output",
+        type=Path,
+        help="the file to write, or a directory for a timestamped file (default: var/backups/)",
+    )
+    backup.set_defaults(func=cmd_backup)
+
+    restore = sub.add_parser("restore", help="restore a backup into an empty database")
+    restore.add_argument("path", type=Path, help="a file made by booster backup")
+    restore.add_argument("--yes", action="store_true", help="restore without asking first")
+    restore.set_defaults(func=cmd_restore)
 
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)

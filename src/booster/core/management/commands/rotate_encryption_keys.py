@@ -61,6 +61,14 @@ class Command(BaseCommand):
                             continue
                         old += 1
                         if check_only:
+                            # An older key is still needed, or no key reads it at all.
+                            try:
+                                token_rotate(token)
+                            except DecryptionError as error:
+                                raise CommandError(
+                                    f"{label} row {row_pk} cannot be read with any "
+                                    "configured key."
+                                ) from error
                             continue
                         try:
                             rotated = token_rotate(token)
