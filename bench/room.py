@@ -412,7 +412,9 @@ class Room:
                 return  # counted by the reader
             await asyncio.sleep(max(0.0, ACT_EVERY - (time.perf_counter() - began)))
 
-    async def write(self, index: int) -> None:
+    async def write(self, index: int, *, every: float = SAVE_EVERY, count: int = 0) -> None:
+        """A member writing: one autosave every ``every`` seconds (``count`` of them, or
+        for ever), never two at once, like the browser's editor."""
         person = self.people()[index]
         port = self.port_of(index)
         theme, task = self.task
@@ -421,8 +423,8 @@ class Room:
         http = HttpConnection("127.0.0.1", port)
         version = 0
         words: list[str] = []
-        await asyncio.sleep(random.uniform(0, SAVE_EVERY))
-        while True:
+        await asyncio.sleep(random.uniform(0, every))
+        for _turn in itertools.count(1):
             began = time.perf_counter()
             words.append(WORDS[len(words) % len(WORDS)])
             if len(words) > 150:
@@ -469,8 +471,10 @@ class Room:
                     if status == 409:
                         with contextlib.suppress(ValueError, KeyError):
                             version = int(json.loads(answer)["version"])
+            if count and _turn >= count:
+                return
             # Like the browser: one save in flight at a time, the next one 5 s later.
-            await asyncio.sleep(max(0.0, SAVE_EVERY - (time.perf_counter() - began)))
+            await asyncio.sleep(max(0.0, every - (time.perf_counter() - began)))
 
     async def close(self) -> None:
         for task in self.loops:
@@ -608,7 +612,7 @@ def uvicorn_argv(port: int) -> list[str]:
 def profile_start(
     directory: Path, label: str, server: Server, seconds: float
 ) -> subprocess.Popen[bytes] | None:
-    """Sample the server with py-spy (wall clock, idle threads included) for one window."""
+    """Sample the server with py-spy (busy threads, without pausing it) for one window."""
     spy = shutil.which("py-spy") or shutil.which("py-spy", path="/tmp/bench-tools/bin")
     if spy is None:
         log("py-spy not found: no profile")
@@ -623,8 +627,8 @@ def profile_start(
             "--duration",
             str(max(1, int(seconds) - 1)),
             "--rate",
-            "200",
-            "--idle",
+            "100",
+            "--nonblocking",
             "--format",
             "raw",
             "--output",
@@ -916,6 +920,55 @@ async def room_task(port: int, spec: dict[str, Any]) -> tuple[str, str]:
     return FALLBACK_TASK
 
 
+async def measure_costs(
+    port: int,
+    server: Server,
+    spec: dict[str, Any],
+    task: tuple[str, str],
+    fields: Sequence[str],
+) -> dict[str, float]:
+    """The server's CPU time per operation, each sent alone and waited for: robust to
+    other work on the machine, unlike latencies. Uses the probe meeting only."""
+    recorder = Recorder()
+    room = Room(spec, [port], recorder, baseline=False, task=task, form_fields=fields)
+    costs: dict[str, float] = {}
+    limit = asyncio.Semaphore(1)
+    began = server.cpu_seconds()
+    await room.connect(limit)  # the facilitator and the ten members, one after another
+    costs["connect"] = (server.cpu_seconds() - began) * 1000 / room.size
+    await room.prepare()
+    ws = room.sockets[0]
+    began = server.cpu_seconds()
+    for _ in range(20):
+        room.reply = None
+        await ws.send(json.dumps({"type": "ping", "t": int(time.time() * 1000)}))
+        await asyncio.sleep(0.02)
+    await asyncio.sleep(0.2)
+    costs["heartbeat"] = (server.cpu_seconds() - began) * 1000 / 20
+    began = server.cpu_seconds()
+    for _ in range(20):
+        reply = await room.command({"type": "add_time", "minutes": 1})
+        if reply.get("type") != "event":
+            raise RuntimeError(f"add_time refused: {reply}")
+    await asyncio.sleep(0.2)
+    costs["command (fanned out to 11)"] = (server.cpu_seconds() - began) * 1000 / 20
+    began = server.cpu_seconds()
+    await room.write(1, every=0, count=20)  # the first one creates the member's page
+    costs["autosave"] = (server.cpu_seconds() - began) * 1000 / 20
+    # The floor of any HTTP request through Django here: the health check (one query).
+    http = HttpConnection("127.0.0.1", port)
+    began = server.cpu_seconds()
+    for _ in range(20):
+        await http.request(f"GET /health/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+    costs["GET /health/"] = (server.cpu_seconds() - began) * 1000 / 20
+    http.close()
+    recorder.closing = True
+    await room.close()
+    if recorder.stats.error_count:
+        log(f"errors while measuring costs: {recorder.stats.errors}")
+    return costs
+
+
 def result_line(config: str, level: Level, baseline: dict[int, Level]) -> str:
     floor = baseline.get(level.meetings)
     return (
@@ -939,10 +992,10 @@ async def run_baseline(
     )
     try:
         await wait_for_port(port, server)
-        specs = [{"meeting": i + 1, "group": 0} for i in range(max(levels))]
-        for spec in specs:
-            spec["facilitator"] = {}
-            spec["members"] = [{} for _ in range(MEMBERS)]
+        specs: list[dict[str, Any]] = [
+            {"meeting": i + 1, "group": 0, "facilitator": {}, "members": [{}] * MEMBERS}
+            for i in range(max(levels))
+        ]
         found = await ramp(
             name="baseline",
             specs=specs,
@@ -1000,7 +1053,7 @@ async def run_config(
             sys.executable,
             str(ROOT / "bench" / "room_data.py"),
             "--meetings",
-            str(max(levels)),
+            str(max(levels) + 1),
             "--out",
             str(people),
         ],
@@ -1011,7 +1064,10 @@ async def run_config(
     )
     log(f"{config}: data ready in {time.monotonic() - began:.1f} s")
     data = json.loads(people.read_text())
-    specs: list[dict[str, Any]] = data["meetings"]
+    # One meeting more than the ramp needs: the probe, used to read the task and the
+    # editor's fields and to measure what single operations cost, never part of the load.
+    specs: list[dict[str, Any]] = data["meetings"][:-1]
+    probe: dict[str, Any] = data["meetings"][-1]
     processes = 2 if config == "pg-redis-2proc" else 1
     ports = [free_port() for _ in range(processes)]
     servers = [
@@ -1021,12 +1077,15 @@ async def run_config(
     try:
         for port, server in zip(ports, servers, strict=True):
             await wait_ready(port, "/health/", server)
-        # What the members write in, read off the real room and the real editor; the
-        # meeting used for it is the last one, which the ramp reaches only at max(levels).
-        probe = specs[-1]
+        # What the members write in, read off the real room and the real editor.
         task = await room_task(ports[0], probe)
         fields = await form_fields_of(ports[0], probe, task)
         log(f"{config}: members write in {task[0]}/{task[1]} (fields {', '.join(fields)})")
+        costs = await measure_costs(ports[0], servers[0], probe, task, fields)
+        log(
+            f"{config}: server CPU per operation, one at a time: "
+            + ", ".join(f"{name} {ms:.1f} ms" for name, ms in costs.items())
+        )
 
         def show(level: Level) -> None:
             print(result_line(config, level, baseline), flush=True)

@@ -82,12 +82,15 @@ def cmd_import_pack(args: argparse.Namespace) -> int:
 
 
 def _worker_command() -> list[str]:
-    return [sys.executable, "-m", "booster.cli", "manage", "db_worker", "--interval", "1"]
+    return [sys.executable, "-m", "booster.cli", "worker"]
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
     _django_setup()
-    _manage("db_worker")
+    # Tasks left RUNNING by a worker that was killed go back in the queue first.
+    from booster.core.tasks import worker_run
+
+    worker_run()
     return 0
 
 

@@ -5,13 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from booster.accounts.models import User
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def clean_email(self, email: str) -> str:
+        # A valid address may be longer than the column holds; allauth would store it cut
+        # short (another address), so refuse it (sign-up and adding an address alike).
+        if len(email) > (User._meta.get_field("email").max_length or 254):
+            raise ValidationError(_("Enter a valid email address."), code="invalid")
+        return super().clean_email(email)
+
     def save_user(self, request: HttpRequest, user: User, form: Any, commit: bool = True) -> User:
         user = super().save_user(request, user, form, commit=False)
         data = form.cleaned_data

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from booster.board.models import BoardDigestSent, Post
 from booster.board.permissions import is_author
+from booster.core.duplicates import person_lock, recent_twin
 from booster.core.email import email_send, site_url_in
 from booster.core.models import audit_log
 from booster.core.ratelimit import RateLimitExceededError, rate_limit_take
@@ -42,6 +43,14 @@ def post_create(*, access: GroupAccess, text: str, link: str = "") -> Post:
         group=access.group, author=access.membership, text=_clean_text(text), link=link.strip()
     )
     post.full_clean()
+    person_lock(Membership, access.membership.pk)
+    twin = recent_twin(
+        Post.objects.visible().filter(group=access.group, author=access.membership),
+        text=post.text,
+        link=post.link,
+    )
+    if twin is not None:
+        return twin  # the same form sent twice: one post, and no second count in the limit
     try:
         rate_limit_take(
             key=f"board:posts:{access.group.pk}:{access.membership.user_id}", limit=POSTS_PER_HOUR

@@ -56,7 +56,8 @@ class OutgoingEmail(models.Model):
 
     E-mails can quote what members wrote (a board digest, for example), so the text is
     encrypted here and the task queue only ever holds this row's id. The row is deleted as
-    soon as the message has gone.
+    soon as the message has gone. While the mail server refuses, the row stays and counts
+    the attempts; after the last one it stays, marked failed, until an operator retries.
     """
 
     to = EncryptedTextField(_("recipient"))
@@ -64,6 +65,12 @@ class OutgoingEmail(models.Model):
     body = EncryptedTextField(_("text"))
     html = EncryptedTextField(_("HTML"), blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(_("failed attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    # The kind of error and the server's reply code only: a reply's text can quote the
+    # recipient's address.
+    last_error = models.CharField(_("last error"), max_length=100, blank=True, default="")
+    failed_at = models.DateTimeField(_("given up"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("outgoing e-mail")

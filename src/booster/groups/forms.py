@@ -11,7 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from booster.accounts.models import Language
 from booster.core.timezones import time_zone_names
 from booster.groups import services
-from booster.groups.models import Country, Group, MeetingForm, Membership
+from booster.groups.models import Country, Group, Invite, MeetingForm, Membership
+
+INVITE_EMAIL_MAX = Invite._meta.get_field("email").max_length or 254
 
 
 def _time_zone_choices() -> list[tuple[str, str]]:
@@ -220,6 +222,8 @@ class InviteLinkForm(forms.Form):
 class InviteEmailForm(InviteLinkForm):
     addresses = forms.CharField(
         label=_("E-mail addresses"),
+        # An hour's allowance of the longest addresses, with separators.
+        max_length=services.EMAIL_INVITES_PER_HOUR * 256,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One or more, separated by commas or on separate lines."),
     )
@@ -228,9 +232,17 @@ class InviteEmailForm(InviteLinkForm):
 
     def clean_addresses(self) -> list[str]:
         try:
-            return services.parse_addresses(self.cleaned_data["addresses"])
+            addresses = services.parse_addresses(self.cleaned_data["addresses"])
         except forms.ValidationError as error:
             raise forms.ValidationError(error.message_dict["addresses"]) from error
+        # A valid address can be longer than an invitation's column holds (254).
+        too_long = [address for address in addresses if len(address) > INVITE_EMAIL_MAX]
+        if too_long:
+            raise forms.ValidationError(
+                _("These do not look like e-mail addresses: %(wrong)s")
+                % {"wrong": ", ".join(too_long)}
+            )
+        return addresses
 
 
 class RemoveForm(forms.Form):

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from booster.accounts.models import User
+from booster.core.duplicates import RESUBMIT_WINDOW, person_lock, recent_twin
 from booster.core.email import email_send, site_url_in
 from booster.core.models import audit_log
 from booster.core.ratelimit import RateLimitExceededError, rate_limit_take
@@ -164,6 +165,10 @@ def group_create(
             {"opening_date": _("Choose a time in the future for the opening meeting.")},
             code="past",
         )
+    person_lock(User, user.pk)
+    twin = recent_twin(Group.objects.filter(created_by=user), name=" ".join(details.name.split()))
+    if twin is not None:
+        return twin  # the same form sent twice
     group = Group(pack_version=version, created_by=user, created_at=now)
     _apply_details(group, details)
     group.save()
@@ -347,14 +352,32 @@ def _take_from_rate_limit(*, user: User, count: int) -> None:
 def invite_emails_send(
     *, actor: User, group: Group, addresses: Iterable[str], days: int, role: str
 ) -> list[Invite]:
-    """One single-use invitation per address, each e-mailed in the group's language."""
+    """One single-use invitation per address, each e-mailed in the group's language.
+
+    An address invited to the group moments ago (the same form sent twice) is not invited
+    again: its invitation is returned and no second e-mail goes out."""
     addresses = list(addresses)
     _check_days(days)
     _check_invite_role(group=group, role=role)
-    _take_from_rate_limit(user=actor, count=len(addresses))
     inviter = group.memberships.active().filter(user=actor).first()
-    expires_at = timezone.now() + timedelta(days=days)
+    now = timezone.now()
+    expires_at = now + timedelta(days=days)
     with transaction.atomic():
+        person_lock(Group, group.pk)
+        already = {
+            invite.email: invite
+            for invite in Invite.objects.filter(
+                group=group,
+                kind=Invite.Kind.EMAIL,
+                role=role,
+                email__in=addresses,
+                revoked_at__isnull=True,
+                created_at__gte=now - RESUBMIT_WINDOW,
+            )
+        }
+        fresh = [address for address in addresses if address not in already]
+        if fresh:
+            _take_from_rate_limit(user=actor, count=len(fresh))
         invites = [
             Invite.objects.create(
                 group=group,
@@ -365,16 +388,18 @@ def invite_emails_send(
                 expires_at=expires_at,
                 max_uses=1,
             )
-            for address in addresses
+            for address in fresh
         ]
-        audit_log(
-            actor=actor,
-            action="groups.invite_emails_sent",
-            group_id=group.pk,
-            invite_ids=[invite.pk for invite in invites],
-            role=role,
-            days=days,
-        )
+        if invites:
+            audit_log(
+                actor=actor,
+                action="groups.invite_emails_sent",
+                group_id=group.pk,
+                invite_ids=[invite.pk for invite in invites],
+                role=role,
+                days=days,
+            )
+    created = {invite.email: invite for invite in invites}
     for invite in invites:
         email_send(
             to=invite.email,
@@ -389,7 +414,7 @@ def invite_emails_send(
                 "url": site_url_in("groups:join", language=group.language, token=invite.token),
             },
         )
-    return invites
+    return [created.get(address) or already[address] for address in addresses]
 
 
 @transaction.atomic
@@ -835,23 +860,29 @@ def concern_create(*, membership: Membership, text: str) -> Concern:
     text = text.strip()
     if not text:
         raise ValidationError({"text": _("Please write what worries you.")}, code="empty")
-    try:
-        rate_limit_take(
-            key=f"groups:concerns:{membership.group_id}:{membership.user_id}",
-            limit=CONCERNS_PER_HOUR,
-        )
-    except RateLimitExceededError as exceeded:
-        raise ValidationError(
-            {
-                "text": _(
-                    "You can raise at most %(limit)d concerns an hour in a group. What you "
-                    "wrote is kept here: please send it a little later."
-                )
-                % {"limit": CONCERNS_PER_HOUR}
-            },
-            code="rate_limited",
-        ) from exceeded
     with transaction.atomic():
+        person_lock(Membership, membership.pk)
+        twin = recent_twin(
+            Concern.objects.filter(group_id=membership.group_id, author=membership), text=text
+        )
+        if twin is not None:
+            return twin  # the same form sent twice: the stewards were told once
+        try:
+            rate_limit_take(
+                key=f"groups:concerns:{membership.group_id}:{membership.user_id}",
+                limit=CONCERNS_PER_HOUR,
+            )
+        except RateLimitExceededError as exceeded:
+            raise ValidationError(
+                {
+                    "text": _(
+                        "You can raise at most %(limit)d concerns an hour in a group. What "
+                        "you wrote is kept here: please send it a little later."
+                    )
+                    % {"limit": CONCERNS_PER_HOUR}
+                },
+                code="rate_limited",
+            ) from exceeded
         concern = Concern(group=membership.group, author=membership, text=text)
         concern.full_clean()
         concern.save()

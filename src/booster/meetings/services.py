@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -703,30 +703,25 @@ def poll_answer(*, access: GroupAccess, poll: DatePoll, answers: Mapping[int, st
     if set(answers) != slot_ids or any(answer not in valid for answer in answers.values()):
         raise ValidationError(_("Answer yes, if need be or no for every time."))
     now = timezone.now()
-    with transaction.atomic():
-        existing = {
-            answer.slot_id: answer
-            for answer in DateAnswer.objects.filter(slot__poll=poll, membership=access.membership)
-        }
-        new: list[DateAnswer] = []
-        for slot_id, value in answers.items():
-            current = existing.get(slot_id)
-            if current is None:
-                new.append(
-                    DateAnswer(
-                        slot_id=slot_id, membership=access.membership, answer=value, updated_at=now
-                    )
-                )
-            elif current.answer != value:
-                current.answer = value
-                current.updated_at = now
-                current.save(update_fields=["answer", "updated_at"])
-        try:
-            with transaction.atomic():
-                DateAnswer.objects.bulk_create(new)
-        except IntegrityError:
-            # The same person answering twice at once: the other request already saved.
-            pass
+    existing = dict(
+        DateAnswer.objects.filter(slot__poll=poll, membership=access.membership).values_list(
+            "slot_id", "answer"
+        )
+    )
+    changed = [
+        DateAnswer(slot_id=slot_id, membership=access.membership, answer=value, updated_at=now)
+        for slot_id, value in sorted(answers.items())
+        if existing.get(slot_id) != value
+    ]
+    # Insert or update in one statement: the same form sent twice at once (a double click)
+    # leaves one answer per time, all from the submission saved last, on SQLite and
+    # PostgreSQL alike (rows in one order, so two statements never deadlock).
+    DateAnswer.objects.bulk_create(
+        changed,
+        update_conflicts=True,
+        unique_fields=["slot", "membership"],
+        update_fields=["answer", "updated_at"],
+    )
 
 
 def poll_choose(*, access: GroupAccess, poll: DatePoll, slot_id: int) -> ScheduleResult:

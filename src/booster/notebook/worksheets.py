@@ -95,8 +95,9 @@ def _text(data: FormData, key: str) -> str:
     value = data.get(key, "")
     if not isinstance(value, str):
         return ""
-    # Browsers send \r\n; store \n so that lengths are what the member sees.
-    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
+    # Browsers send \r\n; store \n so that lengths are what the member sees. A NUL is
+    # never typed (and PostgreSQL refuses it in text): it is dropped.
+    return value.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 def text_length(value: Any) -> int:

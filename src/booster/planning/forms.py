@@ -17,15 +17,34 @@ from booster.planning.models import (
     AgreementsVersion,
     agreement_model_field,
 )
+from booster.planning.services import MAX_GOALS
 from booster.programme.schema import Pack, ThemeKind
 
 NOT_AGREED = _("Not agreed yet")
+# Version numbers are stored as positive integers (the database's 32-bit range).
+VERSION_NUMBER_MAX = 2_147_483_647
+# A hidden field came back wrong (a broken page or a tampered form): the person cannot see
+# the field, so the message goes above the form.
+HIDDEN_FIELD_PROBLEM = _("Something in the form was not understood. Please try again.")
+
+
+def check_hidden_fields(form: forms.BaseForm) -> None:
+    """Say so above the form when a hidden field was refused (its own error is invisible)."""
+    if any(form[name].is_hidden for name in form.errors if name in form.fields):
+        form.add_error(None, forms.ValidationError(HIDDEN_FIELD_PROBLEM, code="hidden"))
 
 
 class BaseNumberMixin(forms.Form):
     """The version the person was looking at when they started editing."""
 
-    base_number = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    base_number = forms.IntegerField(
+        min_value=0, max_value=VERSION_NUMBER_MAX, widget=forms.HiddenInput
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        check_hidden_fields(self)
+        return data
 
 
 def set_base_number(form: forms.BaseForm, number: int) -> None:
@@ -51,6 +70,8 @@ class GoalProposalForm(forms.Form):
 class GoalsRecordForm(BaseNumberMixin):
     goals = forms.CharField(
         label=_("The goals the group agreed"),
+        # At most MAX_GOALS lines of TEXT_MAX characters, with room for list bullets.
+        max_length=MAX_GOALS * (TEXT_MAX + 10),
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("One goal per line."),
     )
@@ -79,7 +100,9 @@ class GroundRulesForm(BaseNumberMixin):
 
 
 class AgreementsForm(forms.ModelForm):  # type: ignore[type-arg]
-    base_number = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    base_number = forms.IntegerField(
+        min_value=0, max_value=VERSION_NUMBER_MAX, widget=forms.HiddenInput
+    )
 
     class Meta:
         model = AgreementsVersion
@@ -118,6 +141,11 @@ class AgreementsForm(forms.ModelForm):  # type: ignore[type-arg]
             field = self.fields[name]
             if isinstance(field, forms.TypedChoiceField) and name != "meeting_count":
                 field.choices = [("", NOT_AGREED), *agreement_model_field(name).flatchoices]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        check_hidden_fields(self)
+        return data
 
     def topics(self) -> list[tuple[str, str, list[forms.BoundField]]]:
         """The fields in the model's six topics, for one fieldset each."""

@@ -19,7 +19,9 @@ from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
+from booster.core.duplicates import person_lock, recent_twin
 from booster.core.models import audit_log
+from booster.groups.models import Membership
 from booster.groups.permissions import GroupAccess
 from booster.meetings.services import meetings_sync_to_plan
 from booster.planning.models import (
@@ -138,6 +140,12 @@ def goal_propose(*, access: GroupAccess, text: str) -> GoalProposal:
     """Any member proposes a goal for the group."""
     require_take_part(access)
     text = _clean_text(text, field="text", required_message=_("Please write the goal."))
+    person_lock(Membership, access.membership.pk)
+    twin = recent_twin(
+        GoalProposal.objects.filter(group=access.group, author=access.membership), text=text
+    )
+    if twin is not None:
+        return twin  # the same form sent twice
     proposal = GoalProposal(group=access.group, author=access.membership, text=text)
     proposal.full_clean()
     proposal.save()
@@ -207,6 +215,15 @@ def rule_wish_add(*, access: GroupAccess, text: str) -> RuleWish:
     """Every member adds their wishes for how the group works together."""
     require_take_part(access)
     text = _clean_text(text, field="text", required_message=_("Please write your wish."))
+    person_lock(Membership, access.membership.pk)
+    twin = recent_twin(
+        RuleWish.objects.filter(
+            group=access.group, author=access.membership, withdrawn_at__isnull=True
+        ),
+        text=text,
+    )
+    if twin is not None:
+        return twin  # the same form sent twice
     wish = RuleWish(group=access.group, author=access.membership, text=text)
     wish.full_clean()
     wish.save()

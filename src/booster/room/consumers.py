@@ -9,6 +9,8 @@ the connection stays open. A removed member's sockets are closed at once.
 from __future__ import annotations
 
 import json
+import logging
+import math
 import time
 from collections import deque
 from typing import Any
@@ -32,10 +34,31 @@ CLOSE_GONE = 4410
 MAX_MESSAGE_BYTES = 4096
 # At most this many commands per socket in this many seconds; more get an error event.
 COMMAND_RATE = (30, 10.0)
+# A command's arguments are flat; anything nested deeper is not a message of ours (and a
+# deep enough nesting would exhaust Python's recursion limit in json or str()).
+MAX_MESSAGE_DEPTH = 4
+
+logger = logging.getLogger(__name__)
 
 
 def now_ms() -> int:
     return int(time.time() * 1000)
+
+
+def nesting(value: Any) -> int:
+    """How deeply lists and objects nest in a parsed message (a scalar is 0)."""
+    depth, level = 0, [value]
+    while level:
+        containers = [item for item in level if isinstance(item, dict | list)]
+        if not containers:
+            break
+        depth += 1
+        level = [
+            child
+            for item in containers
+            for child in (item.values() if isinstance(item, dict) else item)
+        ]
+    return depth
 
 
 class RoomConsumer(AsyncWebsocketConsumer):
@@ -123,9 +146,13 @@ class RoomConsumer(AsyncWebsocketConsumer):
             return
         try:
             message = json.loads(text_data)
-        except ValueError:
+        except (ValueError, RecursionError):
             message = None
-        if not isinstance(message, dict) or not isinstance(message.get("type"), str):
+        if (
+            not isinstance(message, dict)
+            or not isinstance(message.get("type"), str)
+            or nesting(message) > MAX_MESSAGE_DEPTH
+        ):
             await self._error("invalid", _("That message could not be read."))
             return
         name = message.pop("type")
@@ -138,7 +165,10 @@ class RoomConsumer(AsyncWebsocketConsumer):
             await self._send(
                 {
                     "type": "pong",
-                    "t": t if isinstance(t, int | float) else None,
+                    # Echoed for the client's clock offset; NaN or infinity is not JSON.
+                    "t": t
+                    if isinstance(t, int) or (isinstance(t, float) and math.isfinite(t))
+                    else None,
                     "server_now": now_ms(),
                 }
             )
@@ -156,6 +186,10 @@ class RoomConsumer(AsyncWebsocketConsumer):
             )
         except CommandError as error:
             await self._error(error.code, error.message, command=name)
+        except Exception:
+            # A bug must not cost the person their connection: log it, answer, stay open.
+            logger.exception("room command %r failed", name)
+            await self._error("error", _("Something went wrong. Please try again."), command=name)
 
     # --- from the channel layer ---------------------------------------------------------
 

@@ -88,13 +88,14 @@ SQLITE_PATH = VAR_DIR / "booster.sqlite3"
 
 
 def database_config(url: str) -> dict[str, object]:
-    if url:
+    if url and not url.startswith("sqlite:"):
         config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60))
         config.setdefault("CONN_HEALTH_CHECKS", True)
         return config
+    # A SQLite file named by DATABASE_URL (a restored copy, say) needs the same options.
     return {
         "ENGINE": "django.db.backends.sqlite3",
-        "NAME": SQLITE_PATH,
+        "NAME": dj_database_url.parse(url)["NAME"] if url else SQLITE_PATH,
         "OPTIONS": {
             # IMMEDIATE transactions and a busy timeout keep the server and the task
             # worker from failing with "database is locked"; WAL lets readers run
@@ -115,10 +116,26 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Redis: channel layer and cache ---------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": env_str("REDIS_PREFIX", "booster")},
+            "CONFIG": {
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        # redis-py 8 gives up reading after 5 seconds by default, just as
+                        # long as channels-redis's blocking pop waits for a message: every
+                        # quiet socket would fail after 5 seconds. Wait longer.
+                        "socket_timeout": 15,
+                        # A restarted Redis leaves each process's pooled connections dead:
+                        # retry a command once on a fresh connection.
+                        "retry_on_error": [RedisConnectionError],
+                    }
+                ],
+                "prefix": env_str("REDIS_PREFIX", "booster"),
+            },
         }
     }
     CACHES = {

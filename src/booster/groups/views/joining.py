@@ -47,6 +47,14 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404
     group = invite.group
     problem = invite.problem()
+    if (
+        problem == "used"
+        and request.user.is_authenticated
+        and (selectors.membership_of_user_in(user=request_user(request), group=group) is not None)
+    ):
+        # A member opening a used-up invitation again (a second click on "Join", the
+        # e-mail's link once more) goes into the group, not to an error page.
+        return redirect("groups:home", group_id=group.pk)
     if problem is not None:
         return _problem_page(request, invite, problem)
     if not request.user.is_authenticated:

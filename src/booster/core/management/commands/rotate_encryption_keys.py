@@ -66,8 +66,7 @@ class Command(BaseCommand):
                                 token_rotate(token)
                             except DecryptionError as error:
                                 raise CommandError(
-                                    f"{label} row {row_pk} cannot be read with any "
-                                    "configured key."
+                                    f"{label} row {row_pk} cannot be read with any configured key."
                                 ) from error
                             continue
                         try:
