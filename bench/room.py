@@ -83,6 +83,9 @@ GOAL_SAVE_P95_MS = 150.0
 # the ramp: the server is past saturation and higher levels would only time out.
 EXPLODE_SHARE = 0.01
 EXPLODE_MIN = 5
+# A level this many times over a goal (fan-out p99 or save p95) also ends the ramp: the
+# next level could only be worse, and connecting it to a saturated server takes minutes.
+OVERLOAD_FACTOR = 10
 # When the real room does not (yet) say which task is being written in.
 FALLBACK_TASK = ("collaboration", "safety_task")
 
@@ -808,7 +811,18 @@ async def ramp(
                     return False
                 return True
 
-            outcomes = await asyncio.gather(*(enter(room) for room in new))
+            entering = asyncio.gather(*(enter(room) for room in new))
+            try:
+                # Connecting must leave time to measure, within the deadline.
+                left = None if deadline is None else deadline - time.monotonic() - warmup - window
+                outcomes = await asyncio.wait_for(entering, left)
+            except TimeoutError:
+                log(
+                    f"{name}: connecting {meetings} meetings did not finish in the time left; "
+                    "stopping the ramp here (see --budget)"
+                )
+                await asyncio.gather(*(room.close() for room in new), return_exceptions=True)
+                break
             for room, ok in zip(new, outcomes, strict=True):
                 if ok:
                     room.start_load()
@@ -866,6 +880,14 @@ async def ramp(
             operations = max(1, stats.commands + stats.saves)
             if stats.error_count >= max(EXPLODE_MIN, EXPLODE_SHARE * operations):
                 log(f"{name}: errors exploded at {meetings} meetings; stopping the ramp here")
+                break
+            if level.fanout_p99 > OVERLOAD_FACTOR * GOAL_FANOUT_P99_MS or (
+                level.save_p95 > OVERLOAD_FACTOR * GOAL_SAVE_P95_MS
+            ):
+                log(
+                    f"{name}: {meetings} meetings are more than {OVERLOAD_FACTOR} times over "
+                    "a goal; stopping the ramp here"
+                )
                 break
     finally:
         recorder.closing = True

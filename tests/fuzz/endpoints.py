@@ -103,12 +103,17 @@ class Endpoint:
     # A redirect that changes nothing and says nothing is still fine (an idempotent
     # action whose page shows the state, e.g. "you have already left").
     quiet_noop: bool = False
+    # Answers besides a redirect, 200, 400 and 409 that are clear pages of their own.
+    statuses: tuple[int, ...] = ()
     # Extra request headers some examples send (the notebook's autosave answers JSON).
     header_variants: tuple[dict[str, str], ...] = field(default_factory=tuple)
     why: str = ""
 
 
 AUTOSAVE = ({"HTTP_X_NOTEBOOK_AUTOSAVE": "1"},)
+# The joining pages' own answers: 403 "the group takes no one now", 410 "this invitation
+# has expired or been used" — full pages that explain, not bare errors.
+JOINING_PAGES = (403, 410)
 
 ENDPOINTS: dict[str, Endpoint] = {
     # --- accounts (ours) -------------------------------------------------------------
@@ -140,14 +145,21 @@ ENDPOINTS: dict[str, Endpoint] = {
     "account_set_password": Endpoint("member", prepare=_unusable_password),
     # --- groups -----------------------------------------------------------------------
     "groups:create": Endpoint("member"),
-    "groups:join": Endpoint("outsider", kwargs=lambda s: {"token": s.invite.token}),
+    "groups:join": Endpoint(
+        "outsider",
+        kwargs=lambda s: {"token": s.invite.token},
+        statuses=JOINING_PAGES,
+    ),
     "groups:waiting_join": Endpoint(
         "outsider",
         kwargs=lambda s: {"token": s.full_invite.token},
         page="groups:join",
         page_post=lambda s: {"display_name": "Olle", "accept_principles": "on"},
+        statuses=JOINING_PAGES,
     ),
-    "groups:waiting": Endpoint("waiting", kwargs=lambda s: {"entry_id": s.offer.pk}),
+    "groups:waiting": Endpoint(
+        "waiting", kwargs=lambda s: {"entry_id": s.offer.pk}, statuses=JOINING_PAGES
+    ),
     "groups:waiting_withdraw": Endpoint(
         "waiting", kwargs=lambda s: {"entry_id": s.offer.pk}, page="groups:waiting"
     ),

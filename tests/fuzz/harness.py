@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
@@ -16,7 +17,7 @@ from urllib.parse import urljoin, urlsplit
 
 from django.apps import apps
 from django.contrib.messages import get_messages
-from django.db import models
+from django.db import models, transaction
 from django.http import HttpResponse
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -209,6 +210,22 @@ def page_forms(html: str, page_path: str) -> list[PageForm]:
 
 
 # --- the database as a picture ----------------------------------------------------------
+
+
+class _Rollback(Exception):
+    pass
+
+
+@contextmanager
+def rolled_back() -> Iterator[None]:
+    """Run one example inside a savepoint that is always undone."""
+    try:
+        with transaction.atomic():
+            yield
+            raise _Rollback
+    except _Rollback:
+        pass
+
 
 # The project's own apps, and allauth's e-mail addresses (sign-up and e-mail changes).
 EXTRA_MODELS = ("account.EmailAddress",)

@@ -24,8 +24,7 @@ from booster.room.snapshot import snapshot_of
 from tests.factories import MeetingFactory
 from tests.fuzz import strategies as fz
 from tests.fuzz.conftest import EXAMPLES, FUZZ
-from tests.fuzz.harness import db_state
-from tests.fuzz.test_forms import rolled_back
+from tests.fuzz.harness import db_state, rolled_back
 from tests.personas import World
 
 pytestmark = pytest.mark.django_db

@@ -32,6 +32,8 @@ pytestmark = [pytest.mark.anyio, pytest.mark.django_db(transaction=True)]
 
 ARGUMENTS = ("step", "minutes", "index", "member", "group", "to", "skipped", "present", "t")
 ANSWERS = {"error", "event", "pong", "snapshot"}
+# Every message type a client may send: the commands, and the socket's own two.
+MESSAGE_TYPES = (*sorted(COMMANDS), "ping", "snapshot")
 
 # Frames that once broke (or could break) the consumer; run in every test run.
 ALWAYS = (
@@ -68,7 +70,7 @@ def messages(draw: Any) -> str:
     if draw(st.integers(0, 4)) == 0:
         return str(draw(RAW))
     message: dict[str, Any] = {
-        "type": draw(st.one_of(st.sampled_from(sorted(COMMANDS)), fz.json_values(max_leaves=2)))
+        "type": draw(st.one_of(st.sampled_from(MESSAGE_TYPES), fz.json_values(max_leaves=2)))
     }
     for name in ARGUMENTS:
         if draw(st.booleans()):

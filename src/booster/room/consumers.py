@@ -122,12 +122,16 @@ class RoomConsumer(AsyncWebsocketConsumer):
     async def disconnect(self, code: int) -> None:
         if self.run_id is None or self.access is None:
             return
-        await self.channel_layer.group_discard(
-            services.room_group_name(self.run_id), self.channel_name
-        )
-        await self.channel_layer.group_discard(
-            services.member_group_name(self.access.membership.pk), self.channel_name
-        )
+        try:
+            await self.channel_layer.group_discard(
+                services.room_group_name(self.run_id), self.channel_name
+            )
+            await self.channel_layer.group_discard(
+                services.member_group_name(self.access.membership.pk), self.channel_name
+            )
+        except Exception:
+            # The layer may be down or out of connections; the leave must still count.
+            logger.warning("could not leave the room's channel groups", exc_info=True)
         await database_sync_to_async(services.presence_leave)(
             run_id=self.run_id, channel_name=self.channel_name
         )

@@ -89,8 +89,10 @@ SQLITE_PATH = VAR_DIR / "booster.sqlite3"
 
 def database_config(url: str) -> dict[str, object]:
     if url and not url.startswith("sqlite:"):
-        config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60))
-        config.setdefault("CONN_HEALTH_CHECKS", True)
+        # No persistent connections: under ASGI each request's sync code runs in a fresh
+        # thread, and a connection kept per thread is never reused — they pile up until
+        # PostgreSQL refuses new clients (measured with bench/room.py).
+        config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=0))
         return config
     # A SQLite file named by DATABASE_URL (a restored copy, say) needs the same options.
     return {
