@@ -30,3 +30,11 @@ def _english_by_default() -> Iterator[None]:
 @pytest.fixture
 def user(db: None) -> object:
     return UserFactory(email="member@example.org", display_name="Member")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser journeys run last. Playwright's synchronous API keeps an event loop running
+    in the main thread for the whole session; the asynchronous tests (room sockets, real
+    server processes) must run before it starts. The sort is stable: the rest keeps its
+    order."""
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)

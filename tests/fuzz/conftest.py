@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, Phase, settings
 from tests.fuzz.scene import Scene
 from tests.personas import World
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "15"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "12"))
 
 FUZZ = settings(
     max_examples=EXAMPLES,
