@@ -26,5 +26,10 @@ urlpatterns += i18n_patterns(
     path("groups/<int:group_id>/board/", include("booster.board.urls")),
     path("groups/<int:group_id>/notebook/", include("booster.notebook.urls")),
     path("groups/<int:group_id>/meetings/<int:meeting_id>/room/", include("booster.room.urls")),
+    path("groups/<int:group_id>/closing/", include("booster.closing.urls")),
+    path("groups/<int:group_id>/records/", include("booster.lifecycle.urls")),
+    path("organisations/", include("booster.organisations.urls")),
+    path("organisations/<slug:slug>/calls/", include("booster.calls.urls")),
+    path("calls/", include("booster.calls.public_urls")),
     prefix_default_language=True,
 )

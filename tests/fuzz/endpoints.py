@@ -302,6 +302,10 @@ ENDPOINTS: dict[str, Endpoint] = {
     ),
     # --- the room ---------------------------------------------------------------------
     "room:command": Endpoint("facilitator", kwargs=meeting, page="room:room"),
+    # --- closing (issue 6) ---
+    # --- lifecycle (issue 6) ---
+    # --- organisations (issue 6) ---
+    # --- calls (issue 6) ---
 }
 
 # Routes that may take a POST but show no form of ours, each with the reason.

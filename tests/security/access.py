@@ -300,6 +300,10 @@ ACCESS: dict[str, Rule] = {
     "room:handouts": MEMBER,
     "room:handouts_pdf": MEMBER,
     "room:tool": MEMBER,
+    # --- closing: look back, gratitude wall, feedback (issue 6, closing) ---
+    # --- group records and retention (issue 6, lifecycle) ---
+    # --- organisations, coordinators, dashboard, audit (issue 6, organisations) ---
+    # --- calls for participants (issue 6, calls) ---
 }
 
 # The admin site is one group: its operator against everyone else. Its login page is open

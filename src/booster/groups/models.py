@@ -71,6 +71,17 @@ class Group(models.Model):
         null=True,
         related_name="+",
     )
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="groups",
+    )
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # When the worker deleted the closed group's content and notebooks (metadata stays).
+    content_deleted_at = models.DateTimeField(_("content deleted"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("group")

@@ -245,7 +245,9 @@ def group_set_state(*, actor: User, group: Group, state: str) -> Group:
         )
     previous = group.state
     group.state = state
-    group.save(update_fields=["state"])
+    if state == Group.State.CLOSED:
+        group.closed_at = timezone.now()
+    group.save(update_fields=["state", "closed_at"])
     audit_log(
         actor=actor,
         action="groups.state_changed",

@@ -41,6 +41,11 @@ INSTALLED_APPS = [
     "booster.board",
     "booster.notebook",
     "booster.room",
+    "booster.organisations",
+    "booster.feedback",
+    "booster.calls",
+    "booster.closing",
+    "booster.lifecycle",
 ]
 
 MIDDLEWARE = [
