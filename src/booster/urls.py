@@ -30,6 +30,7 @@ urlpatterns += i18n_patterns(
     path("groups/<int:group_id>/records/", include("booster.lifecycle.urls")),
     path("organisations/", include("booster.organisations.urls")),
     path("organisations/<slug:slug>/calls/", include("booster.calls.urls")),
+    path("organisations/<slug:slug>/dashboard/", include("booster.organisations.dashboard_urls")),
     path("calls/", include("booster.calls.public_urls")),
     prefix_default_language=True,
 )

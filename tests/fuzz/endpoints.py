@@ -306,6 +306,7 @@ ENDPOINTS: dict[str, Endpoint] = {
     # --- lifecycle (issue 6) ---
     # --- organisations (issue 6) ---
     # --- calls (issue 6) ---
+    # --- dashboard (issue 6) ---
 }
 
 # Routes that may take a POST but show no form of ours, each with the reason.

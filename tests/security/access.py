@@ -304,6 +304,7 @@ ACCESS: dict[str, Rule] = {
     # --- group records and retention (issue 6, lifecycle) ---
     # --- organisations, coordinators, dashboard, audit (issue 6, organisations) ---
     # --- calls for participants (issue 6, calls) ---
+    # --- dashboard, feedback reports (issue 6, dashboard) ---
 }
 
 # The admin site is one group: its operator against everyone else. Its login page is open
