@@ -57,6 +57,7 @@ compilemessages: venv
 bench: venv
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/room.py
+	$(BIN)/python bench/pages.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

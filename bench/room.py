@@ -2,8 +2,11 @@
 
 M meetings run at once, each with 10 members and a facilitator connected to
 ``/ws/room/<meeting>/`` with real session cookies. Every member saves private writing
-every 5 s (the notebook editor's autosave POST, as ``static/js/notebook.js`` sends it), and
-every facilitator acts every 10 s over the socket (add time, pause, resume, in turn).
+every 5 s in the room's notebook editor, as the room page sends it while its socket is
+open (a ``write`` message from ``static/js/room.js``, answered by ``written``; the HTTP
+autosave POST of ``static/js/notebook.js`` is room.js's fallback and is measured as a
+cost per operation), and every facilitator acts every 10 s over the socket (add time,
+pause, resume, in turn).
 Fan-out is the time from the facilitator sending a command to the *last* socket of the
 meeting receiving the event it caused (matched by version).
 
@@ -31,6 +34,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import html
 import itertools
 import json
 import math
@@ -74,6 +78,10 @@ COMMANDS: tuple[dict[str, Any], ...] = (
     {"type": "resume"},
 )
 FANOUT_TIMEOUT = 5.0
+# Operations of each kind sent one at a time to measure their CPU cost (the server's CPU
+# time is counted in 10 ms ticks: 25 of them put the cost within ±0.4 ms; the room allows
+# 30 commands and 30 writes per socket in 10 s).
+COST_SAMPLES = 25
 SAVE_TIMEOUT = 15.0
 CONNECT_TIMEOUT = 30.0
 # Goals from the issue: the capacity is the largest M that meets all three.
@@ -86,8 +94,19 @@ EXPLODE_MIN = 5
 # A level this many times over a goal (fan-out p99 or save p95) also ends the ramp: the
 # next level could only be worse, and connecting it to a saturated server takes minutes.
 OVERLOAD_FACTOR = 10
-# When the real room does not (yet) say which task is being written in.
-FALLBACK_TASK = ("collaboration", "safety_task")
+
+
+@dataclass(frozen=True)
+class Writing:
+    """What the members write in, read off the real room page: the first step with a
+    notebook editor (its step id and page key, as room.js sends them), the editor's
+    field names (what FormData sends) and its page's URL (the HTTP autosave's)."""
+
+    step: str
+    key: str
+    url: str
+    fields: tuple[str, ...]
+
 
 PG_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://root@127.0.0.1:5432/bench")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
@@ -252,8 +271,7 @@ class Room:
         recorder: Recorder,
         *,
         baseline: bool,
-        task: tuple[str, str],
-        form_fields: Sequence[str],
+        writing: Writing | None,
         saves: bool = True,
     ) -> None:
         self.spec = spec
@@ -263,8 +281,9 @@ class Room:
         self.ports = ports
         self.recorder = recorder
         self.baseline = baseline
-        self.task = task
-        self.form_fields = form_fields
+        self.writing = writing
+        # index -> the answer awaited for that member's save over the socket
+        self.saves_waiting: dict[int, asyncio.Future[dict[str, Any]]] = {}
         self.sockets: list[ClientConnection] = []
         self.readers: list[asyncio.Task[None]] = []
         self.loops: list[asyncio.Task[None]] = []
@@ -322,9 +341,13 @@ class Room:
                 elif kind == "snapshot":
                     if not self.snapshots[index].done():
                         self.snapshots[index].set_result(message.get("snapshot") or {})
+                elif kind == "written":
+                    self.on_written(index, message)
                 elif kind == "error":
                     self.recorder.stats.error(f"server_error_{message.get('code')}")
-                    if index == 0 and self.reply is not None and not self.reply.done():
+                    if message.get("command") == "write":
+                        self.on_written(index, message)
+                    elif index == 0 and self.reply is not None and not self.reply.done():
                         self.reply.set_result(message)
         except ConnectionClosed as closed:
             if not self.recorder.closing:
@@ -335,6 +358,11 @@ class Room:
         finally:
             if not self.snapshots[index].done():
                 self.snapshots[index].set_exception(ConnectionError("closed before snapshot"))
+
+    def on_written(self, index: int, message: dict[str, Any]) -> None:
+        waiting = self.saves_waiting.get(index)
+        if waiting is not None and not waiting.done():
+            waiting.set_result(message)
 
     def on_event(self, index: int, message: dict[str, Any], now: float) -> None:
         version = int(message.get("version", 0))
@@ -358,7 +386,7 @@ class Room:
         return await asyncio.wait_for(self.reply, CONNECT_TIMEOUT)
 
     async def prepare(self) -> None:
-        """Bring the meeting to a task done alone: start it, then go to that step."""
+        """Bring the meeting to the step written in: start it, then go to that step."""
         if self.baseline:
             return
         snapshot = self.snapshots[0].result()
@@ -367,14 +395,8 @@ class Room:
             if reply.get("type") == "error":
                 raise RuntimeError(f"start refused: {reply}")
         steps = snapshot.get("steps") or []
-        target = next(
-            (
-                s
-                for s in steps
-                if s.get("kind") == "task" and s.get("mode") == "alone" and not s.get("skipped")
-            ),
-            None,
-        )
+        wanted = self.writing.step if self.writing else None
+        target = next((s for s in steps if s.get("id") == wanted and not s.get("skipped")), None)
         if target is not None and snapshot.get("current") != target["id"]:
             reply = await self.command({"type": "goto", "step": target["id"]})
             if reply.get("type") == "error":
@@ -416,12 +438,64 @@ class Room:
             await asyncio.sleep(max(0.0, ACT_EVERY - (time.perf_counter() - began)))
 
     async def write(self, index: int, *, every: float = SAVE_EVERY, count: int = 0) -> None:
-        """A member writing: one autosave every ``every`` seconds (``count`` of them, or
-        for ever), never two at once, like the browser's editor."""
+        """A member writing: one save every ``every`` seconds (``count`` of them, or for
+        ever), never two at once, over the room's socket as room.js sends it (a ``write``
+        message with the editor's fields, answered by ``written``)."""
+        assert self.writing is not None
+        ws = self.sockets[index]
+        version = 0
+        words: list[str] = []
+        loop = asyncio.get_running_loop()
+        await asyncio.sleep(random.uniform(0, every))
+        for turn in itertools.count(1):
+            began = time.perf_counter()
+            words.append(WORDS[len(words) % len(WORDS)])
+            if len(words) > 150:
+                words = words[-20:]
+            fields = {
+                name: (" ".join(words) if name == "answer-0" else "")
+                for name in self.writing.fields
+            }
+            message = {
+                "type": "write",
+                "ref": turn,
+                "key": self.writing.key,
+                "version": version,
+                "fields": fields,
+            }
+            stats = self.recorder.stats
+            stats.saves += 1
+            waiting = self.saves_waiting[index] = loop.create_future()
+            try:
+                await ws.send(json.dumps(message))
+                answer = await asyncio.wait_for(waiting, SAVE_TIMEOUT)
+            except TimeoutError:
+                stats.error("save_timeout")
+            except ConnectionClosed:
+                return  # counted by the reader
+            else:
+                elapsed = (time.perf_counter() - began) * 1000
+                if answer.get("type") == "written" and answer.get("status") == 200:
+                    version = int(answer["version"])
+                    # counted in the window the answer arrived in
+                    self.recorder.stats.save_ms.append(elapsed)
+                elif answer.get("type") == "written":
+                    stats.error(f"save_status_{answer.get('status')}")
+                    if answer.get("status") == 409:
+                        version = int(answer.get("version") or version)
+                # an error event is counted by the reader
+            if count and turn >= count:
+                return
+            # Like the browser: one save in flight at a time, the next one 5 s later.
+            await asyncio.sleep(max(0.0, every - (time.perf_counter() - began)))
+
+    async def write_http(self, index: int, *, every: float = SAVE_EVERY, count: int = 0) -> None:
+        """A member writing over HTTP: the notebook editor's autosave POST, as notebook.js
+        sends it when the room's socket is not open (and on the notebook's own pages)."""
         person = self.people()[index]
         port = self.port_of(index)
-        theme, task = self.task
-        path = f"/en/groups/{self.group}/notebook/tasks/{theme}/{task}/"
+        assert self.writing is not None
+        path = self.writing.url
         token = csrf_secret()
         http = HttpConnection("127.0.0.1", port)
         version = 0
@@ -433,7 +507,7 @@ class Room:
             if len(words) > 150:
                 words = words[-20:]
             fields = [("csrfmiddlewaretoken", token), ("version", str(version))]
-            for name in self.form_fields:
+            for name in self.writing.fields:
                 fields.append((name, " ".join(words) if name == "answer-0" else ""))
             fields.append(("action", "save"))
             content_type, body = multipart(fields)
@@ -761,8 +835,7 @@ async def ramp(
     warmup: float,
     baseline: bool,
     servers: Sequence[Server],
-    task: tuple[str, str] = FALLBACK_TASK,
-    form_fields: Sequence[str] = (),
+    writing: Writing | None = None,
     on_level: Callable[[Level], None] | None = None,
     profile: Path | None = None,
     saves: bool = True,
@@ -793,8 +866,7 @@ async def ramp(
                     ports,
                     recorder,
                     baseline=baseline,
-                    task=task,
-                    form_fields=form_fields,
+                    writing=writing,
                     saves=saves,
                 )
                 for spec in specs[len(rooms) : meetings]
@@ -895,10 +967,9 @@ async def ramp(
     return results
 
 
-async def form_fields_of(port: int, spec: dict[str, Any], task: tuple[str, str]) -> list[str]:
-    """The editor's field names, read once from the real page (what FormData would send)."""
-    theme, key = task
-    path = f"/en/groups/{spec['group']}/notebook/tasks/{theme}/{key}/"
+async def room_writing(port: int, spec: dict[str, Any]) -> Writing:
+    """The first step of the real room page with a notebook editor, as a member sees it."""
+    path = f"/en/groups/{spec['group']}/meetings/{spec['meeting']}/room/"
     http = HttpConnection("127.0.0.1", port)
     try:
         status, _h, body = await http.request(
@@ -913,46 +984,33 @@ async def form_fields_of(port: int, spec: dict[str, Any], task: tuple[str, str])
     if status != 200:
         raise RuntimeError(f"GET {path} answered {status}")
     page = body.decode()
-    form = re.search(r"<form[^>]*data-notebook-editor.*?</form>", page, re.S)
+    form = re.search(r"<form[^>]*data-room-writing.*?</form>", page, re.S)
     if form is None:
-        raise RuntimeError(f"no notebook editor form in {path}")
-    names = re.findall(r'name="((?:answer-\d+)|notes)"', form.group(0))
+        raise RuntimeError(f"no notebook editor in the room page {path}")
+    markup = form.group(0)
+    tag = markup[: markup.index(">")]
+    attributes = dict(re.findall(r'([a-z-]+)="([^"]*)"', tag))
+    names = re.findall(r'name="((?:answer-\d+)|notes)"', markup)
     if "answer-0" not in names:
         raise RuntimeError(f"the editor in {path} has no answer-0 field")
-    return list(dict.fromkeys(names))
-
-
-async def room_task(port: int, spec: dict[str, Any]) -> tuple[str, str]:
-    """The task the members write in: the first task step done alone in the real agenda."""
-    async with connect(
-        f"ws://127.0.0.1:{port}/ws/room/{spec['meeting']}/",
-        origin=f"http://127.0.0.1:{port}",  # type: ignore[arg-type]
-        additional_headers={"Cookie": f"sessionid={spec['members'][0]['session']}"},
-        proxy=None,
-        open_timeout=CONNECT_TIMEOUT,
-    ) as ws:
-        while True:
-            message = json.loads(await asyncio.wait_for(ws.recv(), CONNECT_TIMEOUT))
-            if message.get("type") == "snapshot":
-                break
-    for step in message["snapshot"].get("steps") or []:
-        if step.get("kind") == "task" and step.get("mode") == "alone" and not step.get("skipped"):
-            return str(step["theme"]), str(step["part"])
-    log("the agenda has no task done alone; members write in the fallback task")
-    return FALLBACK_TASK
+    return Writing(
+        step=html.unescape(attributes["data-room-writing"]),
+        key=html.unescape(attributes["data-room-key"]),
+        url=html.unescape(attributes["action"]),
+        fields=tuple(dict.fromkeys(names)),
+    )
 
 
 async def measure_costs(
     port: int,
     server: Server,
     spec: dict[str, Any],
-    task: tuple[str, str],
-    fields: Sequence[str],
+    writing: Writing,
 ) -> dict[str, float]:
     """The server's CPU time per operation, each sent alone and waited for: robust to
     other work on the machine, unlike latencies. Uses the probe meeting only."""
     recorder = Recorder()
-    room = Room(spec, [port], recorder, baseline=False, task=task, form_fields=fields)
+    room = Room(spec, [port], recorder, baseline=False, writing=writing)
     costs: dict[str, float] = {}
     limit = asyncio.Semaphore(1)
     began = server.cpu_seconds()
@@ -961,28 +1019,31 @@ async def measure_costs(
     await room.prepare()
     ws = room.sockets[0]
     began = server.cpu_seconds()
-    for _ in range(20):
+    for _ in range(COST_SAMPLES):
         room.reply = None
         await ws.send(json.dumps({"type": "ping", "t": int(time.time() * 1000)}))
         await asyncio.sleep(0.02)
     await asyncio.sleep(0.2)
-    costs["heartbeat"] = (server.cpu_seconds() - began) * 1000 / 20
+    costs["heartbeat"] = (server.cpu_seconds() - began) * 1000 / COST_SAMPLES
     began = server.cpu_seconds()
-    for _ in range(20):
+    for _ in range(COST_SAMPLES):
         reply = await room.command({"type": "add_time", "minutes": 1})
         if reply.get("type") != "event":
             raise RuntimeError(f"add_time refused: {reply}")
     await asyncio.sleep(0.2)
-    costs["command (fanned out to 11)"] = (server.cpu_seconds() - began) * 1000 / 20
+    costs["command (fanned out to 11)"] = (server.cpu_seconds() - began) * 1000 / COST_SAMPLES
     began = server.cpu_seconds()
-    await room.write(1, every=0, count=20)  # the first one creates the member's page
-    costs["autosave"] = (server.cpu_seconds() - began) * 1000 / 20
+    await room.write(1, every=0, count=COST_SAMPLES)  # the first one creates the member's page
+    costs["write (socket)"] = (server.cpu_seconds() - began) * 1000 / COST_SAMPLES
+    began = server.cpu_seconds()
+    await room.write_http(2, every=0, count=COST_SAMPLES)  # another member, another page
+    costs["autosave (HTTP)"] = (server.cpu_seconds() - began) * 1000 / COST_SAMPLES
     # The floor of any HTTP request through Django here: the health check (one query).
     http = HttpConnection("127.0.0.1", port)
     began = server.cpu_seconds()
-    for _ in range(20):
+    for _ in range(COST_SAMPLES):
         await http.request(f"GET /health/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
-    costs["GET /health/"] = (server.cpu_seconds() - began) * 1000 / 20
+    costs["GET /health/"] = (server.cpu_seconds() - began) * 1000 / COST_SAMPLES
     http.close()
     recorder.closing = True
     await room.close()
@@ -1100,10 +1161,12 @@ async def run_config(
         for port, server in zip(ports, servers, strict=True):
             await wait_ready(port, "/health/", server)
         # What the members write in, read off the real room and the real editor.
-        task = await room_task(ports[0], probe)
-        fields = await form_fields_of(ports[0], probe, task)
-        log(f"{config}: members write in {task[0]}/{task[1]} (fields {', '.join(fields)})")
-        costs = await measure_costs(ports[0], servers[0], probe, task, fields)
+        writing = await room_writing(ports[0], probe)
+        log(
+            f"{config}: members write in step {writing.step} ({writing.key}; "
+            f"fields {', '.join(writing.fields)})"
+        )
+        costs = await measure_costs(ports[0], servers[0], probe, writing)
         log(
             f"{config}: server CPU per operation, one at a time: "
             + ", ".join(f"{name} {ms:.1f} ms" for name, ms in costs.items())
@@ -1121,8 +1184,7 @@ async def run_config(
             warmup=args.warmup,
             baseline=False,
             servers=servers,
-            task=task,
-            form_fields=fields,
+            writing=writing,
             on_level=show,
             profile=args.profile,
             saves=args.saves,

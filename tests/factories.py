@@ -150,3 +150,22 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     place = factory.LazyAttribute(lambda o: o.group.place)
     video_link = factory.LazyAttribute(lambda o: o.group.video_link)
     duration_minutes = 150
+
+
+# --- organisations (issue 6) ---
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "organisations.Organisation"
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    slug = factory.Sequence(lambda n: f"organisation-{n}")
+
+
+class CoordinatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "organisations.Coordinator"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    user = factory.SubFactory(UserFactory)

@@ -8,6 +8,8 @@ booster validate-pack P  check a content pack
 booster import-pack P    store a content pack as a new version when it changed
 booster backup           copy the database into one file (var/backups/ by default)
 booster restore FILE     restore a backup into an empty database, then migrate it
+booster create-organisation --name N --slug S [--coordinator EMAIL]
+                         create an organisation and invite its first coordinator
 booster manage ...       any Django management command
 """
 
@@ -52,8 +54,16 @@ def cmd_setup(args: argparse.Namespace) -> int:
         demo_create(stdout=sys.stdout)
     # Recurring work re-queues itself; make sure the first run is waiting.
     from booster.board.tasks import board_digest_schedule
+    from booster.lifecycle.tasks import retention_sweep_schedule
 
     board_digest_schedule()
+    retention_sweep_schedule()
+    from booster.feedback.tasks import feedback_release_schedule
+
+    feedback_release_schedule()
+    from booster.calls.tasks import call_signups_sweep_schedule
+
+    call_signups_sweep_schedule()
     if not settings.DEBUG:
         _manage("collectstatic", "--no-input", "--verbosity", "0")
     return 0
@@ -176,6 +186,25 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_create_organisation(args: argparse.Namespace) -> int:
+    _django_setup()
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    try:
+        call_command(
+            "create_organisation",
+            name=args.name,
+            slug=args.slug,
+            coordinator=args.coordinator or "",
+            stdout=sys.stdout,
+        )
+    except CommandError as error:
+        print(error, file=sys.stderr)
+        return 2
+    return 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "booster.settings.dev")
     from django.core.management import execute_from_command_line
@@ -225,6 +254,14 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("path", type=Path, help="a file made by booster backup")
     restore.add_argument("--yes", action="store_true", help="restore without asking first")
     restore.set_defaults(func=cmd_restore)
+
+    organisation = sub.add_parser(
+        "create-organisation", help="create an organisation and invite its first coordinator"
+    )
+    organisation.add_argument("--name", required=True)
+    organisation.add_argument("--slug", required=True)
+    organisation.add_argument("--coordinator", metavar="EMAIL", default="")
+    organisation.set_defaults(func=cmd_create_organisation)
 
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)

@@ -467,8 +467,14 @@ def _journey(contexts: Any, room_server: RoomServer) -> None:
     expect(presenter.locator("#room-step-title")).to_have_text("Set shared goals")
     editor = mika.locator('[data-room-writing="task-shared_goals-0"]')
     field = editor.locator("textarea").first
+    posts: list[str] = []
+    mika.on(
+        "request", lambda request: posts.append(request.url) if request.method == "POST" else None
+    )
     field.fill(WRITTEN)
     expect(editor.locator("[data-notebook-status]")).to_have_text(SAVED)
+    # Saved over the room's open socket (a "write" message), not by an HTTP autosave.
+    assert posts == [], posts
     mika.reload()
     _connected(mika)
     _sees_step({"Mika": mika}, "Set shared goals", "task-shared_goals-0", "Alone")

@@ -33,6 +33,15 @@ def none(scene: Scene) -> dict[str, Any]:
     return {}
 
 
+def organisation(scene: Scene) -> dict[str, Any]:
+    return {"slug": scene.organisation.slug}
+
+
+def call(scene: Scene) -> dict[str, Any]:
+    """The organisation's open call (issue 6, calls)."""
+    return {"slug": scene.organisation.slug, "call_id": scene.call_parts[0].pk}
+
+
 def _request_login_code(scene: Scene, client: Client) -> None:
     user = scene.user("member")
     assert user is not None
@@ -303,9 +312,60 @@ ENDPOINTS: dict[str, Endpoint] = {
     # --- the room ---------------------------------------------------------------------
     "room:command": Endpoint("facilitator", kwargs=meeting, page="room:room"),
     # --- closing (issue 6) ---
+    "closing:share": Endpoint("member", kwargs=group, needs=("evaluation_shared",)),
+    "closing:withdraw": Endpoint(
+        "member", kwargs=group, page="closing:look_back", needs=("evaluation_shared",)
+    ),
+    "closing:feedback": Endpoint("member", kwargs=group, needs=("closing_started",)),
+    "closing:feedback_skip": Endpoint(
+        "member", kwargs=group, page="closing:feedback", needs=("closing_started",)
+    ),
     # --- lifecycle (issue 6) ---
+    # Every example runs in a savepoint that is rolled back, so even a confirmed deletion
+    # leaves the scene's member for the next example and the next test.
+    "accounts:delete": Endpoint("member"),
     # --- organisations (issue 6) ---
+    "organisations:settings": Endpoint("coordinator", kwargs=organisation),
+    "organisations:coordinator_invite": Endpoint(
+        "coordinator", kwargs=organisation, page="organisations:coordinators"
+    ),
+    "organisations:invite_revoke": Endpoint(
+        "coordinator",
+        kwargs=lambda s: {"slug": s.organisation.slug, "invite_id": s.coordinator_invite.pk},
+        page="organisations:coordinators",
+        page_kwargs=organisation,
+    ),
+    "organisations:coordinator_remove": Endpoint(
+        "coordinator",
+        kwargs=lambda s: {
+            "slug": s.organisation.slug,
+            "coordinator_id": s.second_coordinator.pk,
+        },
+        page="organisations:coordinators",
+        page_kwargs=organisation,
+    ),
+    "organisations:invite_accept": Endpoint(
+        "invited_coordinator",
+        kwargs=lambda s: {"token": s.coordinator_invite.token},
+    ),
     # --- calls (issue 6) ---
+    "calls:index": Endpoint("coordinator", kwargs=organisation),
+    "calls:edit": Endpoint("coordinator", kwargs=call),
+    "calls:set_state": Endpoint("coordinator", kwargs=call, page="calls:detail"),
+    "calls:suggest": Endpoint("coordinator", kwargs=call, page="calls:form_groups"),
+    "calls:draft_add": Endpoint("coordinator", kwargs=call, page="calls:form_groups"),
+    "calls:move": Endpoint("coordinator", kwargs=call, page="calls:form_groups"),
+    "calls:draft_update": Endpoint(
+        "coordinator",
+        kwargs=lambda s: {**call(s), "draft_id": s.call_parts[1].pk},
+        page="calls:form_groups",
+        page_kwargs=call,
+    ),
+    "calls:send": Endpoint("coordinator", kwargs=call, page="calls:form_groups"),
+    # The public sign-up page; 429 is its clear page for too many sign-ups from one place.
+    "calls_public:signup": Endpoint(
+        "anonymous", kwargs=lambda s: {"token": s.call_parts[0].token}, statuses=(429,)
+    ),
     # --- dashboard (issue 6) ---
 }
 
@@ -314,7 +374,7 @@ NOT_FORMS: dict[str, str] = {}
 
 # Coordinators of organisations (issue 6) will use forms of their own; their personas join
 # here (and Scene.user) when organisations exist.
-COORDINATOR_ROLES: tuple[str, ...] = ()
+COORDINATOR_ROLES: tuple[str, ...] = ("coordinator", "other_coordinator")
 ROLES = (
     "anonymous",
     "outsider",
@@ -324,4 +384,5 @@ ROLES = (
     "convener",
     "facilitator",
     *COORDINATOR_ROLES,
+    "invited_coordinator",  # the person an open coordinator invitation was sent to
 )

@@ -11,6 +11,7 @@ from functools import cached_property
 from django.utils import timezone
 
 from booster.accounts.models import User
+from booster.calls.models import Call, DraftGroup, SignUp
 from booster.groups import services as groups
 from booster.groups.models import Concern, Group, Invite, Membership, WaitingListEntry
 from booster.groups.permissions import GroupAccess
@@ -18,8 +19,11 @@ from booster.meetings import services as meetings
 from booster.meetings.models import DatePoll, FacilitatorSwap, Meeting
 from booster.notebook import services as notebook
 from booster.notebook.models import MapIdea, NotebookEntry, SharedSnapshot
+from booster.organisations import services as organisations
+from booster.organisations.models import Coordinator, CoordinatorInvite, Organisation
 from booster.planning import services as planning
 from booster.planning.models import GroundRulesVersion, RuleWish
+from tests.calls.world import call_with_a_signup
 from tests.factories import (
     GroundRulesVersionFactory,
     GroupFactory,
@@ -46,7 +50,71 @@ class Scene:
             return self.world.member.user
         if persona == "waiting":
             return self.world.outsider
+        if persona == "coordinator":
+            return self.coordinator.user
+        if persona == "other_coordinator":
+            return self.other_coordinator.user
+        if persona == "invited_coordinator":
+            return self.invited_coordinator
         return self.world.user(persona)
+
+    # --- organisations ------------------------------------------------------------------
+
+    def _coordinated(self, name: str, slug: str) -> Coordinator:
+        person: User = UserFactory(display_name=f"Coordinator of {name}")
+        _organisation, invite = organisations.organisation_create(
+            actor=None, name=name, slug=slug, coordinator_email=person.email
+        )
+        assert invite is not None
+        return organisations.coordinator_invite_accept(invite=invite, user=person)
+
+    @cached_property
+    def coordinator(self) -> Coordinator:
+        """The coordinator of the group's organisation."""
+        coordinator = self._coordinated("Organisation A", "organisation-a")
+        self.group.organisation = coordinator.organisation
+        self.group.save(update_fields=["organisation"])
+        return coordinator
+
+    @cached_property
+    def organisation(self) -> Organisation:
+        return self.coordinator.organisation
+
+    @cached_property
+    def other_coordinator(self) -> Coordinator:
+        return self._coordinated("Organisation B", "organisation-b")
+
+    @cached_property
+    def second_coordinator(self) -> Coordinator:
+        """Another coordinator of the organisation, so that one can be removed."""
+        return self._coordinated_too(UserFactory(display_name="Second coordinator"))
+
+    def _coordinated_too(self, person: User) -> Coordinator:
+        invite = organisations.coordinator_invite_send(
+            actor=self.coordinator.user, organisation=self.organisation, email=person.email
+        )
+        return organisations.coordinator_invite_accept(invite=invite, user=person)
+
+    @cached_property
+    def invited_coordinator(self) -> User:
+        person: User = UserFactory(display_name="Invited coordinator")
+        return person
+
+    @cached_property
+    def coordinator_invite(self) -> CoordinatorInvite:
+        """An open invitation to coordinate the organisation, for invited_coordinator."""
+        return organisations.coordinator_invite_send(
+            actor=self.coordinator.user,
+            organisation=self.organisation,
+            email=self.invited_coordinator.email,
+        )
+
+    # --- calls for participants (issue 6, calls) ---------------------------------------
+
+    @cached_property
+    def call_parts(self) -> tuple[Call, DraftGroup, SignUp]:
+        """The organisation's open call, one sign-up in a group being formed."""
+        return call_with_a_signup(organisation=self.organisation, coordinator=self.coordinator.user)
 
     # --- meetings ---------------------------------------------------------------------
 
@@ -157,3 +225,31 @@ class Scene:
             access=other, entry=entry, slot=slot_of(self.world.second_member, "network_map")
         )
         return notebook.idea_add(access=access_of(self.world.member), snapshot=shared, text="Hi")
+
+    # --- the closing meeting (issue 6, closing) ------------------------------------------
+
+    @cached_property
+    def closing_started(self) -> Meeting:
+        """The group's closing meeting began an hour ago."""
+        meeting: Meeting = MeetingFactory(
+            group=self.group,
+            number=6,
+            theme_key="closing",
+            starts_at=timezone.now() - timedelta(hours=1),
+        )
+        return meeting
+
+    @cached_property
+    def evaluation_shared(self) -> SharedSnapshot:
+        """The member wrote their evaluation and shares its first answer without a name."""
+        from booster.closing import services as closing
+
+        self.closing_started  # noqa: B018 - the closing meeting first
+        self.consented  # noqa: B018 - consent first
+        entry = write(
+            self.world.member,
+            "evaluation",
+            {"answers": ["Good", "Hard", "Take", "Thanks"], "notes": ""},
+        )
+        closing.evaluation_share(access=self.consented, entry=entry, choices={0: "unsigned"})
+        return SharedSnapshot.objects.get(entry=entry, withdrawn_at__isnull=True)

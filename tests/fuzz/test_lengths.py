@@ -18,6 +18,8 @@ from django.urls import reverse
 from booster.accounts.forms import ProfileForm, SignupForm
 from booster.accounts.models import User
 from booster.board.forms import PostForm
+from booster.calls.forms import CallForm, DraftGroupForm, SignUpForm
+from booster.closing.forms import FeedbackForm
 from booster.core.crypto import EncryptedJSONField, EncryptedTextField
 from booster.groups.forms import (
     ConcernForm,
@@ -31,6 +33,7 @@ from booster.groups.forms import (
 from booster.meetings.forms import AbsenceForm, ScheduleForm
 from booster.notebook.forms import IdeaForm, NoteCreateForm
 from booster.notebook.worksheets import MAX_ENTRY_CHARACTERS
+from booster.organisations.forms import CoordinatorInviteForm, OrganisationSettingsForm
 from booster.planning.forms import (
     AgreementsForm,
     GoalProposalForm,
@@ -91,6 +94,26 @@ TYPED: dict[str, list[tuple[type[forms.BaseForm], str]]] = {
     "board.Post.text": [(PostForm, "text")],
     "board.Post.link": [(PostForm, "link")],
     "notebook.MapIdea.text": [(IdeaForm, "text")],
+    # Organisations (issue 6): the name and short name are typed by an operator in the
+    # admin site (Django's model forms take the column's limit).
+    "organisations.Organisation.crisis_contacts": [(OrganisationSettingsForm, "crisis_contacts")],
+    "organisations.Organisation.controller_name": [(OrganisationSettingsForm, "controller_name")],
+    "organisations.Organisation.controller_address": [
+        (OrganisationSettingsForm, "controller_address")
+    ],
+    "organisations.Organisation.controller_email": [(OrganisationSettingsForm, "controller_email")],
+    "organisations.CoordinatorInvite.email": [(CoordinatorInviteForm, "email")],
+    # The programme feedback's one line (issue 6, closing).
+    "feedback.FeedbackResponse.comment": [(FeedbackForm, "comment")],
+    # Calls for participants (issue 6, calls).
+    "calls.Call.title": [(CallForm, "title")],
+    "calls.Call.description": [(CallForm, "description")],
+    "calls.SignUp.name": [(SignUpForm, "name")],
+    "calls.SignUp.email": [(SignUpForm, "email")],
+    "calls.DraftGroup.name": [(DraftGroupForm, "name")],
+    "calls.DraftGroup.place": [(DraftGroupForm, "place")],
+    "calls.DraftGroup.video_link": [(DraftGroupForm, "video_link")],
+    "calls.DraftGroup.guide_email": [(DraftGroupForm, "guide_email")],
 }
 
 # Typed text limited by a parser rather than a Django form, with the limit.
@@ -102,10 +125,29 @@ PARSED: dict[str, tuple[int, str]] = {
     ),
     "accounts.User.email": (254, "allauth's forms; checked by the form fuzz on PostgreSQL"),
     "groups.Invite.email": (254, "InviteEmailForm.addresses, each address validated"),
+    "calls.Call.cities": (80, "CallForm.cities, one city a line; calls.services checks each city"),
 }
 
 # Text Booster writes itself (or a choice from a fixed list), with the reason.
 NOT_TYPED: dict[str, str] = {
+    "organisations.Organisation.name": "typed by an operator in the admin site (model form)",
+    "organisations.Organisation.slug": "typed by an operator in the admin site (model form)",
+    "organisations.CoordinatorInvite.token": "made by Booster",
+    "feedback.FeedbackResponse.recommend": "a choice (yes, maybe, no)",
+    "calls.Call.languages": "choices",
+    "calls.Call.country": "a choice",
+    "calls.Call.state": "a choice",
+    "calls.Call.token": "a random token",
+    "calls.SignUp.email_hash": "a keyed hash made by Booster",
+    "calls.SignUp.language": "a choice",
+    "calls.SignUp.form": "a choice",
+    "calls.SignUp.city": "one of the call's cities",
+    "calls.SignUp.slots": "choices (weekday and part of the day)",
+    "calls.SignUp.field_of_work": "a choice",
+    "calls.DraftGroup.language": "a choice",
+    "calls.DraftGroup.form": "a choice",
+    "calls.DraftGroup.city": "one of the call's cities",
+    "lifecycle.RetentionNotice.kind": "a choice",
     "core.AuditEntry.action": "an action name in code",
     "core.AuditEntry.data": "ids and choices only, never a word a member wrote",
     "core.OutgoingEmail.to": "a rendered e-mail",

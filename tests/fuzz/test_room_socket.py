@@ -30,10 +30,24 @@ from tests.personas import World
 
 pytestmark = [pytest.mark.anyio, pytest.mark.django_db(transaction=True)]
 
-ARGUMENTS = ("step", "minutes", "index", "member", "group", "to", "skipped", "present", "t")
-ANSWERS = {"error", "event", "pong", "snapshot"}
-# Every message type a client may send: the commands, and the socket's own two.
-MESSAGE_TYPES = (*sorted(COMMANDS), "ping", "snapshot")
+ARGUMENTS = (
+    "step",
+    "minutes",
+    "index",
+    "member",
+    "group",
+    "to",
+    "skipped",
+    "present",
+    "t",
+    "ref",
+    "key",
+    "version",
+    "fields",
+)
+ANSWERS = {"error", "event", "pong", "snapshot", "written"}
+# Every message type a client may send: the commands, and the socket's own three.
+MESSAGE_TYPES = (*sorted(COMMANDS), "ping", "snapshot", "write")
 
 # Frames that once broke (or could break) the consumer; run in every test run.
 ALWAYS = (
@@ -97,6 +111,7 @@ def one_process_layer(settings: Any) -> Iterator[None]:
 def no_rate_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     """The per-socket rate has its own test (tests/abuse); here every message counts."""
     monkeypatch.setattr(consumers, "COMMAND_RATE", (10_000, 10.0))
+    monkeypatch.setattr(consumers, "WRITE_RATE", (10_000, 10.0))
 
 
 @pytest.fixture

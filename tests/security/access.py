@@ -19,7 +19,7 @@ from dataclasses import dataclass
 # people without a place in the group (404 for group content, which is what coordinators get:
 # metadata and aggregates on their own pages, never a group's writing) unless a rule names
 # them; and SEES keeps every marker from them unless an entry names them.
-COORDINATOR_ROLES: tuple[str, ...] = ()
+COORDINATOR_ROLES: tuple[str, ...] = ("coordinator", "other_coordinator")
 
 ROLES: tuple[str, ...] = (
     "anonymous",
@@ -136,6 +136,10 @@ FACILITATOR = rule("FACILITATOR", STEWARD_ROLES | {"facilitator"})
 # Whoever records the group's decisions: a steward or the facilitator of the next meeting
 # (meetings.permissions.can_record_decisions; the world's next meeting is the facilitator's).
 RECORDER = rule("RECORDER", STEWARD_ROLES | {"facilitator"})
+# The coordinators of the world group's organisation, and operators
+# (organisations.permissions.organisation_access); group members are no different from
+# strangers there.
+COORDINATING = rule("COORDINATING", {"coordinator", "operator"}, in_group=NOT_FOUND)
 STAFF = Rule(
     "STAFF",
     frozenset({"operator"}),
@@ -156,6 +160,18 @@ def posts(base: Rule) -> Rule:
 
 def gets_and_posts(base: Rule, *, post: Rule | None = None) -> Rule:
     return with_methods(base, GET_POST, post=post)
+
+
+# The organisation's dashboard (issue 6): its coordinators and operators. Built from ROLES,
+# so it holds before and after the coordinator roles join.
+DASHBOARD = rule("COORDINATOR", {"coordinator", "operator"} & set(ROLES), in_group=NOT_FOUND)
+
+
+# A call for participants (issue 6, calls): the coordinators of its organisation and
+# operators. Built from ROLES, so it holds before and after the coordinator roles join.
+CALLING = rule(
+    "CALLING", frozenset({"coordinator", "operator"}) & frozenset(ROLES), in_group=NOT_FOUND
+)
 
 
 # --- every URL pattern by name ----------------------------------------------------------
@@ -301,10 +317,70 @@ ACCESS: dict[str, Rule] = {
     "room:handouts_pdf": MEMBER,
     "room:tool": MEMBER,
     # --- closing: look back, gratitude wall, feedback (issue 6, closing) ---
+    # Everyone in the group reads the look back and shares their own answers (withdrawing
+    # names the member's own answer in the form; anyone else's is refused with a message).
+    "closing:look_back": MEMBER,
+    "closing:share": gets_and_posts(MEMBER),
+    "closing:withdraw": posts(MEMBER),
+    # Members answer the feedback; guides read a page that says they are not asked.
+    "closing:feedback": gets_and_posts(
+        MEMBER, post=rule("MEMBER_NOT_GUIDE", {"member", "convener", "facilitator"})
+    ),
+    "closing:feedback_skip": posts(rule("MEMBER_NOT_GUIDE", {"member", "convener", "facilitator"})),
+    # The feedback's free lines: conveners and guides only.
+    "closing:feedback_comments": STEWARD,
     # --- group records and retention (issue 6, lifecycle) ---
+    # The group's records (goals, rules, agreements, plan, look back): its members and guides.
+    "lifecycle:records": MEMBER,
+    "lifecycle:records_json": MEMBER,
+    "lifecycle:records_pdf": MEMBER,
+    # A person's own data: exporting it all, deleting the account (typed address and
+    # password, rate-limited).
+    "accounts:export": LOGIN_REQUIRED,
+    "accounts:delete": gets_and_posts(LOGIN_REQUIRED),
     # --- organisations, coordinators, dashboard, audit (issue 6, organisations) ---
+    # Everyone signed in has a list of the organisations they coordinate (empty for most).
+    "organisations:mine": LOGIN_REQUIRED,
+    # An organisation's pages: its coordinators and operators; everyone else, the other
+    # organisation's coordinator included, gets a 404 (the organisation is not revealed).
+    "organisations:home": COORDINATING,
+    "organisations:settings": gets_and_posts(COORDINATING),
+    "organisations:coordinators": COORDINATING,
+    "organisations:coordinator_invite": posts(COORDINATING),
+    "organisations:invite_revoke": posts(COORDINATING),
+    "organisations:coordinator_remove": posts(COORDINATING),
+    "organisations:audit": COORDINATING,
+    # The world's invitation was sent to the coordinator, who already coordinates (and is
+    # sent on to the organisation); for every other account it is the wrong one (403).
+    "organisations:invite_accept": Rule(
+        "INVITED",
+        frozenset({"coordinator"}),
+        {r: LOGIN if r == "anonymous" else FORBIDDEN for r in ROLES if r != "coordinator"},
+        methods=GET_POST,
+    ),
     # --- calls for participants (issue 6, calls) ---
+    # A call's pages: the coordinators of its organisation and operators
+    # (calls.permissions.call_access); everyone else, the other organisation's coordinator
+    # and the group's own members included, gets a 404.
+    "calls:index": gets_and_posts(CALLING),
+    "calls:detail": CALLING,
+    "calls:edit": gets_and_posts(CALLING),
+    "calls:set_state": posts(CALLING),
+    "calls:form_groups": CALLING,
+    "calls:suggest": posts(CALLING),
+    "calls:draft_add": posts(CALLING),
+    "calls:move": posts(CALLING),
+    "calls:draft_update": posts(CALLING),
+    "calls:send": posts(CALLING),
+    # The public sign-up page: no account needed, the call's unguessable token is the key.
+    "calls_public:signup": gets_and_posts(TOKEN),
+    "calls_public:thanks": TOKEN,
     # --- dashboard, feedback reports (issue 6, dashboard) ---
+    # Metadata and released aggregates: the organisation's coordinators and operators;
+    # everyone else, in the group or not, a 404 (organisations.permissions).
+    "dashboard:index": DASHBOARD,
+    "dashboard:csv": DASHBOARD,
+    "dashboard:pdf": DASHBOARD,
 }
 
 # The admin site is one group: its operator against everyone else. Its login page is open
@@ -323,8 +399,18 @@ ADMIN_EXCEPTIONS: dict[str, Rule] = {
 # versions. None holds anything a member wrote. Registering any other model (a notebook
 # entry, an outgoing e-mail, room presence, a board post…) fails the suite until it is
 # reviewed here.
+# Organisations and their coordinators are registered so that operators can create an
+# organisation and name its coordinators: names, addresses in the privacy notice and who
+# coordinates, nothing a member wrote.
 ADMIN_MODELS_ALLOWED = frozenset(
-    {"accounts.user", "account.emailaddress", "auth.group", "programme.packversion"}
+    {
+        "accounts.user",
+        "account.emailaddress",
+        "auth.group",
+        "programme.packversion",
+        "organisations.organisation",
+        "organisations.coordinator",
+    }
 )
 
 
@@ -333,6 +419,7 @@ DRIVER = "DRIVER"  # the run's facilitator: whoever drives the meeting now
 ANY_MEMBER = "ANY_MEMBER"  # anyone in the room (members and guides)
 SPEAKER_OR_DRIVER = "SPEAKER_OR_DRIVER"  # the person whose turn it is, or the driver
 TAKE_OVER = "TAKE_OVER"  # a convener, a guide or the meeting's assigned facilitator
+WRITER = "WRITER"  # anyone who writes in the room: members, not guides (their own page only)
 
 WS_ACCESS: dict[str, str] = {
     "ping": ANY_MEMBER,
@@ -357,6 +444,8 @@ WS_ACCESS: dict[str, str] = {
     "round_next": DRIVER,
     "round_pass": SPEAKER_OR_DRIVER,
     "attendance": DRIVER,
+    # Saving the sender's own notebook page of the current step (tests/room/test_writing.py).
+    "write": WRITER,
 }
 
 
@@ -382,6 +471,8 @@ def ws_expected(kind: str, role: str, seats: Seats) -> str:
         return "ok" if role == seats.driver else "forbidden"
     if kind == SPEAKER_OR_DRIVER:
         return "ok" if role in (seats.driver, seats.speaker) else "forbidden"
+    if kind == WRITER:
+        return "forbidden" if role == "guide" else "ok"
     if kind == TAKE_OVER:
         if role == seats.driver:
             return "invalid"
@@ -424,6 +515,13 @@ SEES: dict[str, frozenset[str]] = {
     "shared_map": GROUP,
     "shared_competence": GROUP,
     "idea": GROUP,
+    # The closing evaluation's shared answers (signed and unsigned) are the group's look
+    # back; the feedback's free line is for the conveners and guides alone.
+    "closing_signed": GROUP,
+    "closing_unsigned": GROUP,
+    "feedback_comment": frozenset({"convener", "guide"}),
+    # A name someone gave when signing up to a call: the call's coordinators and operators.
+    "call_signup": frozenset({"coordinator", "operator"}),
     # The group's records and board, its meeting link and the names its people go by.
     "video_link": GROUP,
     "member_name": GROUP,

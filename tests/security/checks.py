@@ -40,6 +40,7 @@ WATCHED_APPS = frozenset(
         "board",
         "notebook",
         "room",
+        "organisations",
     }
 )
 # Columns that change without anyone doing anything (a heartbeat).

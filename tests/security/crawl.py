@@ -54,6 +54,7 @@ def _common_kwargs(world: SecurityWorld) -> dict[str, Any]:
         "wish_id": world.wish.pk,
         "number": 1,
         "key": "opening",
+        "slug": world.organisation.slug,
     }
 
 
@@ -65,6 +66,18 @@ def _variants(world: SecurityWorld, route: Route) -> list[dict[str, Any]]:
         one["token"] = world.invite.token
     elif name == "calendar:feed":
         one["token"] = world.feed.token
+    elif name.startswith("calls:"):
+        one["call_id"] = world.call.pk
+        if name == "calls:draft_update":
+            one["draft_id"] = world.call_draft.pk
+    elif name.startswith("calls_public:"):
+        one["token"] = world.call.token
+    elif name == "organisations:invite_accept":
+        one["token"] = world.coordinator_invite.token
+    elif name == "organisations:invite_revoke":
+        one["invite_id"] = world.coordinator_invite.pk
+    elif name == "organisations:coordinator_remove":
+        one["coordinator_id"] = world.coordinator.pk
     elif name in ("groups:waiting", "groups:waiting_withdraw"):
         one["entry_id"] = world.waiting.pk
     elif name in ("notebook:note", "notebook:note_delete"):

@@ -10,6 +10,7 @@ from typing import Any
 from django.utils import timezone
 
 from booster.meetings.models import Meeting
+from booster.notebook.models import CONSENT_TEXT_VERSION, NotebookConsent
 from booster.room import services
 from booster.room.models import Attendance, MeetingRun, PairPhase
 from tests.factories import MeetingFactory
@@ -91,6 +92,14 @@ class Room:
             run.update(current="principles", round={})
         elif name == "resume":
             run.update(state="paused", deadline=None, remaining_seconds=300)
+        elif name == "write":
+            # The closing round, where everyone writes what they take with them.
+            run.update(current="lessons", round={})
+            for person in self.people.values():
+                NotebookConsent.objects.get_or_create(
+                    membership=person,
+                    defaults={"given_at": timezone.now(), "text_version": CONSENT_TEXT_VERSION},
+                )
         elif name in ("pairs_shuffle", "pairs_move"):
             members = [self.people[r].pk for r in ("member", "facilitator", "convener")]
             run.update(current="task-get_to_know-0", round={}, pairs=[members])
@@ -109,5 +118,11 @@ class Room:
             "agenda_move": {"step": "observations", "index": 3},
             "attendance": {"member": other, "present": False},
             "pairs_move": {"member": member, "group": -1},
+            "write": {
+                "ref": 1,
+                "key": f"takeaway:{self.meeting.pk}",
+                "version": 0,
+                "fields": {"answer-0": "What I take with me"},
+            },
         }
         return {"type": name, **args.get(name, {})}

@@ -65,7 +65,7 @@ def test_every_rule_speaks_of_every_role() -> None:
 
 
 def test_every_room_message_type_has_an_expected_access_entry() -> None:
-    message_types = set(COMMANDS) | {"ping", "snapshot"}
+    message_types = set(COMMANDS) | {"ping", "snapshot", "write"}
     missing = sorted(message_types - set(WS_ACCESS))
     assert not missing, (
         "These room messages have no entry in tests/security/access.py WS_ACCESS; say who "

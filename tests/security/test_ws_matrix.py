@@ -22,16 +22,17 @@ from booster.room.consumers import CLOSE_FORBIDDEN
 from tests.factories import UserFactory
 from tests.personas import World
 from tests.room.test_consumer import connect
-from tests.security.access import GROUP_ROLES, ROLES, WS_ACCESS, ws_expected
+from tests.security.access import COORDINATOR_ROLES, GROUP_ROLES, ROLES, WS_ACCESS, ws_expected
 from tests.security.checks import changed_tables, fingerprint
 from tests.security.room import SEATS, Room
+from tests.security.world import coordinator_user
 
 pytestmark = [pytest.mark.anyio, pytest.mark.django_db(transaction=True)]
 
 
 async def reply_to(communicator: WebsocketCommunicator, name: str) -> dict[str, Any]:
     """The answer to ``name``: its pong, snapshot, event, or error (skipping the others)."""
-    wanted = {"ping": "pong", "snapshot": "snapshot"}.get(name)
+    wanted = {"ping": "pong", "snapshot": "snapshot", "write": "written"}.get(name)
     for _ in range(60):
         message: dict[str, Any] = json.loads(await communicator.receive_from(timeout=5))
         if wanted and message["type"] == wanted:
@@ -47,11 +48,12 @@ async def reply_to(communicator: WebsocketCommunicator, name: str) -> dict[str, 
 async def test_every_room_message_as_each_role(world: World, role: str) -> None:
     room: Room = await sync_to_async(Room)(world)
     if role not in GROUP_ROLES:
-        user = (
-            await sync_to_async(UserFactory)(is_staff=True, is_superuser=True)
-            if role == "operator"
-            else world.user(role)
-        )
+        if role == "operator":
+            user = await sync_to_async(UserFactory)(is_staff=True, is_superuser=True)
+        elif role in COORDINATOR_ROLES:
+            user = await sync_to_async(coordinator_user)(world, role)
+        else:
+            user = world.user(role)
         before = await sync_to_async(fingerprint)()
         _communicator, connected, code = await connect(room.meeting, user)
         assert not connected and code == CLOSE_FORBIDDEN, role

@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from booster.accounts.models import User
 from booster.board import services as board_services
 from booster.board.models import Post
+from booster.calls.models import Call, DraftGroup
 from booster.groups import services as group_services
 from booster.groups.models import Concern, Invite, Membership, WaitingListEntry
 from booster.groups.permissions import GroupAccess
@@ -30,10 +31,13 @@ from booster.notebook import selectors as notebook_selectors
 from booster.notebook import services as notebook_services
 from booster.notebook.models import MapIdea, NotebookEntry, SharedSnapshot
 from booster.notebook.worksheets import Slot, sheet_for
+from booster.organisations import services as organisation_services
+from booster.organisations.models import Coordinator, CoordinatorInvite, Organisation
 from booster.planning import services as planning_services
 from booster.planning.models import AGREEMENT_FIELDS, RuleWish
 from booster.room import services as room_services
 from booster.room.models import MeetingRun
+from tests.calls.world import call_with_a_signup
 from tests.factories import MeetingFactory, MembershipFactory, UserFactory
 from tests.personas import World
 
@@ -113,6 +117,17 @@ class SecurityWorld:
     removed: Membership
     other_post: Post
     other_note: NotebookEntry
+    # Organisation A holds the world's group and is coordinated by "coordinator";
+    # "other_coordinator" coordinates organisation B.
+    organisation: Organisation
+    other_organisation: Organisation
+    coordinator: Coordinator
+    other_coordinator: Coordinator
+    # An open invitation (to an address nobody in the world has) to coordinate A.
+    coordinator_invite: CoordinatorInvite
+    # A's open call for participants, one sign-up in a group being formed (issue 6, calls).
+    call: Call
+    call_draft: DraftGroup
     markers: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -137,6 +152,10 @@ class SecurityWorld:
             return self.base.outsider
         if role == "other_member":
             return self.base.other_member.user
+        if role == "coordinator":
+            return self.coordinator.user
+        if role == "other_coordinator":
+            return self.other_coordinator.user
         membership = self.membership(role)
         assert membership is not None, role
         return membership.user
@@ -157,6 +176,36 @@ def build_world(base: World) -> SecurityWorld:
     facilitator = base.second_member
     operator: User = UserFactory(display_name="Operator", is_staff=True, is_superuser=True)
     PermissionGroup.objects.create(name="Helpdesk")  # so the admin has one to show
+
+    # --- the organisations: the group is A's; each has a coordinator who accepted an
+    # e-mailed invitation ----------------------------------------------------------------
+    def coordinated(name: str, slug: str, display_name: str) -> Coordinator:
+        person: User = UserFactory(display_name=display_name)
+        _organisation, invite = organisation_services.organisation_create(
+            actor=operator, name=name, slug=slug, coordinator_email=person.email
+        )
+        assert invite is not None
+        return organisation_services.coordinator_invite_accept(invite=invite, user=person)
+
+    coordinator = coordinated("Organisation A", "organisation-a", "Cora")
+    other_coordinator = coordinated("Organisation B", "organisation-b", "Bodil")
+    organisation = coordinator.organisation
+    organisation_services.organisation_settings_update(
+        actor=coordinator.user,
+        organisation=organisation,
+        values={"crisis_contacts": "Support line of A: 0800 123 456"},
+    )
+    group.organisation = organisation
+    group.save(update_fields=["organisation"])
+    coordinator_invite = organisation_services.coordinator_invite_send(
+        actor=coordinator.user, organisation=organisation, email="next-coordinator@example.org"
+    )
+
+    # --- a call for participants of A (issue 6, calls): the sign-up's name is for A's
+    # coordinators (and operators) alone.
+    call, call_draft, _signup = call_with_a_signup(
+        organisation=organisation, coordinator=coordinator.user, name=mark("call_signup")
+    )
 
     held_meeting: Meeting = MeetingFactory(
         group=group,
@@ -247,6 +296,31 @@ def build_world(base: World) -> SecurityWorld:
         version=their_note.version,
     )
     idea = notebook_services.idea_add(access=theirs, snapshot=snapshot, text=mark("idea"))
+
+    # --- the closing meeting (issue 6, closing): the convener shares two evaluation answers,
+    # one with their name and one without; the facilitator leaves a line in the feedback.
+    from booster.closing import services as closing_services
+    from booster.feedback import services as feedback_services
+
+    convener_access = access_of(convener)
+    notebook_services.consent_give(access=convener_access)
+    evaluation_slot = notebook_selectors.task_slot(
+        pack=pack, theme_key="closing", task_key="evaluation_task"
+    )
+    assert evaluation_slot is not None
+    evaluation = notebook_services.entry_save(
+        access=convener_access,
+        slot=evaluation_slot,
+        entry=None,
+        content={"answers": [mark("closing_signed"), "", "", mark("closing_unsigned")]},
+        version=0,
+    ).entry
+    closing_services.evaluation_share(
+        access=convener_access, entry=evaluation, choices={0: "signed", 3: "unsigned"}
+    )
+    feedback_services.feedback_submit(
+        membership=facilitator, answers={"safe": 5, "comment": mark("feedback_comment")}
+    )
 
     # --- the meeting is on: at its closing round the member writes what they take with
     # them, in the room's editor (which autosaves to the notebook page, as room.js does).
@@ -339,5 +413,33 @@ def build_world(base: World) -> SecurityWorld:
         removed=removed,
         other_post=other_post,
         other_note=other_note,
+        organisation=organisation,
+        other_organisation=other_coordinator.organisation,
+        coordinator=coordinator,
+        other_coordinator=other_coordinator,
+        coordinator_invite=coordinator_invite,
+        call=call,
+        call_draft=call_draft,
         markers=markers,
     )
+
+
+def coordinator_user(base: World, role: str) -> User:
+    """An account for a coordinator role in the personas' world alone (the room's socket
+    matrix has no SecurityWorld): "coordinator" coordinates the group's organisation (made
+    now if the group has none), "other_coordinator" another organisation."""
+    from tests.factories import CoordinatorFactory
+
+    if role == "coordinator":
+        group = base.group
+        if group.organisation_id is None:
+            coordinator = CoordinatorFactory()
+            group.organisation = coordinator.organisation
+            group.save(update_fields=["organisation"])
+        else:
+            coordinator = CoordinatorFactory(organisation_id=group.organisation_id)
+    else:
+        assert role == "other_coordinator", role
+        coordinator = CoordinatorFactory()
+    user: User = coordinator.user
+    return user

@@ -29,6 +29,9 @@ class AuditEntry(models.Model):
         related_name="+",
     )
     group_id = models.PositiveBigIntegerField(_("group"), null=True, blank=True, db_index=True)
+    organisation_id = models.PositiveBigIntegerField(
+        _("organisation"), null=True, blank=True, db_index=True
+    )
     action = models.CharField(_("action"), max_length=64)
     data = models.JSONField(_("details"), default=dict, blank=True)
 
@@ -41,11 +44,19 @@ class AuditEntry(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
 
 
-def audit_log(*, actor: Any, action: str, group_id: int | None = None, **data: Any) -> AuditEntry:
+def audit_log(
+    *,
+    actor: Any,
+    action: str,
+    group_id: int | None = None,
+    organisation_id: int | None = None,
+    **data: Any,
+) -> AuditEntry:
     """Record an action. Pass identifiers and choices in ``data``, never member-written text."""
     return AuditEntry.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         group_id=group_id,
+        organisation_id=organisation_id,
         action=action,
         data=data,
     )

@@ -38,7 +38,9 @@ def crisis_help(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def privacy(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/privacy.html")
+    from booster.lifecycle.selectors import privacy_context
+
+    return render(request, "core/privacy.html", privacy_context(user=request.user))
 
 
 @never_cache

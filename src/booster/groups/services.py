@@ -570,7 +570,7 @@ def invite_accept(
             {"accept_principles": _("Please read the principles and tick the box to join.")},
             code="principles",
         )
-    return membership_join(
+    membership = membership_join(
         group=invite.group,
         user=user,
         display_name=display_name,
@@ -578,6 +578,11 @@ def invite_accept(
         role=invite.role,
         invite=invite,
     )
+    # An invitation from a call for participants may name its holder the group's convener.
+    from booster.calls.services import call_invite_accepted
+
+    call_invite_accepted(invite=invite, membership=membership)
+    return membership
 
 
 # --- the waiting list -------------------------------------------------------------------

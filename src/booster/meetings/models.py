@@ -58,6 +58,14 @@ class Meeting(models.Model):
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
         ordering = ("group", "number")
+        # The reminder sweep looks for planned meetings of every group starting soon.
+        indexes = (
+            models.Index(
+                fields=("starts_at",),
+                condition=Q(state="planned"),
+                name="meetings_planned_starts_at",
+            ),
+        )
         constraints = (
             models.UniqueConstraint(
                 fields=("group", "number"),

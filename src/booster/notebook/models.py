@@ -121,6 +121,8 @@ class SharedSnapshot(models.Model):
     content = EncryptedJSONField(_("content"))
     shared_at = models.DateTimeField(_("shared"), default=timezone.now)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    # Unsigned: the group sees the words without the name (the owner can still withdraw).
+    signed = models.BooleanField(_("shared with my name"), default=True)
 
     class Meta:
         verbose_name = _("shared snapshot")

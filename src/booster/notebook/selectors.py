@@ -375,6 +375,8 @@ class SharedItem:
 
     @property
     def owner_name(self) -> str:
+        if not self.snapshot.signed:
+            return _("shared without a name")
         return self.snapshot.membership.display_name
 
     @property
@@ -396,6 +398,9 @@ def shared_page(*, access: GroupAccess) -> dict[str, Any]:
             membership__state=Membership.State.ACTIVE,
             withdrawn_at__isnull=True,
         )
+        # The closing evaluation's answers are shown on the group's look back, where shares
+        # without a name are mixed so that neither order nor time tells whose they are.
+        .exclude(worksheet_kind="evaluation")
         .select_related("membership", "meeting")
         .prefetch_related(
             Prefetch(

@@ -94,11 +94,15 @@ def entry_save(
     entry: NotebookEntry | None,
     content: dict[str, Any],
     version: int,
+    consent_checked: bool = False,
 ) -> SaveResult:
     """Save a page. ``version`` is the version the editor loaded (0 for a page never
     saved); when the stored page is newer, nothing is written and EntryConflict carries
-    the newer page, so two devices never silently overwrite each other."""
-    _require_consent(access)
+    the newer page, so two devices never silently overwrite each other.
+    ``consent_checked``: the caller has just checked the member's consent in this request
+    (the editor's views do, before anything else), so it is not read again."""
+    if not consent_checked:
+        _require_consent(access)
     sheet = sheet_for(slot)
     now = timezone.now()
     if entry is None:
@@ -190,9 +194,12 @@ def _require_open(group: Group) -> None:
 
 
 @transaction.atomic
-def snapshot_create(*, access: GroupAccess, entry: NotebookEntry, slot: Slot) -> SharedSnapshot:
-    """Share a frozen copy of the page as it is saved now. An earlier snapshot of the same
-    page is withdrawn, so the group sees one version of it."""
+def snapshot_create(
+    *, access: GroupAccess, entry: NotebookEntry, slot: Slot, signed: bool = True
+) -> SharedSnapshot:
+    """Share a frozen copy of the page as it is saved now, with the member's name (signed)
+    or without it. An earlier snapshot of the same page is withdrawn, so the group sees one
+    version of it."""
     _require_consent(access)
     if entry.membership_id != access.membership.pk:
         raise PermissionDenied
@@ -221,6 +228,7 @@ def snapshot_create(*, access: GroupAccess, entry: NotebookEntry, slot: Slot) ->
         worksheet_kind=entry.worksheet_kind,
         content=content,
         shared_at=now,
+        signed=signed,
     )
     snapshot.save()
     if earlier:

@@ -6,6 +6,9 @@ feedback aggregated over at least five people. Never a word written inside a gro
 
 from __future__ import annotations
 
+import secrets
+from datetime import datetime
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -70,3 +73,56 @@ class Coordinator(models.Model):
 
     def __str__(self) -> str:
         return f"coordinator {self.pk}"
+
+
+def new_invite_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class CoordinatorInvite(models.Model):
+    """An e-mailed invitation to coordinate an organisation: works once, for 14 days, for
+    the account with the address it was sent to."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="coordinator_invites"
+    )
+    email = models.EmailField(_("e-mail"))
+    token = models.CharField(max_length=64, unique=True, default=new_invite_token, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("sent"), default=timezone.now)
+    expires_at = models.DateTimeField(_("works until"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accepted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(_("stopped"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("coordinator invitation")
+        verbose_name_plural = _("coordinator invitations")
+        ordering = ("-created_at", "-id")
+
+    def __str__(self) -> str:
+        return f"coordinator invitation {self.pk}"
+
+    def problem(self, *, now: datetime | None = None) -> str | None:
+        """Why the invitation cannot be used: "revoked", "used", "expired", or None."""
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.accepted_at is not None:
+            return "used"
+        if self.expires_at <= (now or timezone.now()):
+            return "expired"
+        return None

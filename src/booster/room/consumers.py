@@ -15,7 +15,6 @@ import time
 from collections import deque
 from typing import Any
 
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.http import Http404
 from django.utils import translation
@@ -23,7 +22,8 @@ from django.utils.translation import gettext as _
 
 from booster.groups.permissions import GroupAccess, group_access
 from booster.meetings.models import Meeting
-from booster.room import services
+from booster.room import services, writing
+from booster.room.dbthread import in_db_thread
 from booster.room.errors import CommandError
 from booster.room.models import MeetingRun
 from booster.room.snapshot import snapshot_of
@@ -32,8 +32,16 @@ from booster.room.snapshot import snapshot_of
 CLOSE_FORBIDDEN = 4403
 CLOSE_GONE = 4410
 MAX_MESSAGE_BYTES = 4096
+# A ``write`` carries a notebook page (at most 20,000 characters a field, UTF-8 and JSON
+# escapes included): larger, but still bounded.
+MAX_WRITE_BYTES = 256 * 1024
 # At most this many commands per socket in this many seconds; more get an error event.
 COMMAND_RATE = (30, 10.0)
+# Writes have their own allowance: the editor saves ~800 ms after typing stops, one at a time.
+WRITE_RATE = (30, 10.0)
+# Snapshot keys whose change may change what the current step writes in (ending the
+# meeting empties "current" too).
+STEP_KEYS = frozenset({"current"})
 # A command's arguments are flat; anything nested deeper is not a message of ours (and a
 # deep enough nesting would exhaust Python's recursion limit in json or str()).
 MAX_MESSAGE_DEPTH = 4
@@ -68,14 +76,22 @@ class RoomConsumer(AsyncWebsocketConsumer):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.recent: deque[float] = deque()
+        self.recent_writes: deque[float] = deque()
+        # What the current step writes in, for this socket's member: found at the first
+        # write of a step, forgotten when the step changes.
+        self.writing: writing.WritingTarget | None = None
 
-    def _allowed(self) -> bool:
+    def _allowed(
+        self, recent: deque[float] | None = None, rate: tuple[int, float] | None = None
+    ) -> bool:
+        recent = self.recent if recent is None else recent
+        limit, period = rate or COMMAND_RATE
         now = time.monotonic()
-        while self.recent and now - self.recent[0] > COMMAND_RATE[1]:
-            self.recent.popleft()
-        if len(self.recent) >= COMMAND_RATE[0]:
+        while recent and now - recent[0] > period:
+            recent.popleft()
+        if len(recent) >= limit:
             return False
-        self.recent.append(now)
+        recent.append(now)
         return True
 
     async def connect(self) -> None:
@@ -89,10 +105,10 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.access, self.run_id = found
         await self._join_groups()
         await self.accept()
-        await database_sync_to_async(services.presence_join)(
+        _event, snapshot = await in_db_thread(services.presence_join_snapshot)(
             run_id=self.run_id, membership=self.access.membership, channel_name=self.channel_name
         )
-        await self._send_snapshot()
+        await self._send({"type": "snapshot", "snapshot": snapshot, "server_now": now_ms()})
 
     async def _join_groups(self) -> None:
         """Join the room's group and this membership's group. Repeated with every
@@ -104,7 +120,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
             services.member_group_name(self.access.membership.pk), self.channel_name
         )
 
-    @database_sync_to_async
+    @in_db_thread
     def _enter(self, user: Any, meeting_id: int) -> tuple[GroupAccess, int] | None:
         meeting = (
             Meeting.objects.filter(pk=meeting_id).exclude(state=Meeting.State.CANCELLED).first()
@@ -132,7 +148,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         except Exception:
             # The layer may be down or out of connections; the leave must still count.
             logger.warning("could not leave the room's channel groups", exc_info=True)
-        await database_sync_to_async(services.presence_leave)(
+        await in_db_thread(services.presence_leave)(
             run_id=self.run_id, channel_name=self.channel_name
         )
 
@@ -145,7 +161,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
             await self._receive(text_data, bytes_data)
 
     async def _receive(self, text_data: str | None, bytes_data: bytes | None) -> None:
-        if text_data is None or len(text_data.encode()) > MAX_MESSAGE_BYTES:
+        size = len(text_data.encode()) if text_data is not None else 0
+        if text_data is None or size > MAX_WRITE_BYTES:
             await self._error("invalid", _("That message could not be read."))
             return
         try:
@@ -156,14 +173,18 @@ class RoomConsumer(AsyncWebsocketConsumer):
             not isinstance(message, dict)
             or not isinstance(message.get("type"), str)
             or nesting(message) > MAX_MESSAGE_DEPTH
+            or (size > MAX_MESSAGE_BYTES and message.get("type") != "write")
         ):
             await self._error("invalid", _("That message could not be read."))
             return
         name = message.pop("type")
         if name == "ping":
             await self._join_groups()
-            await database_sync_to_async(services.presence_heartbeat)(
-                channel_name=self.channel_name
+            assert self.access is not None and self.run_id is not None
+            await services.presence_seen(
+                run_id=self.run_id,
+                membership_id=self.access.membership.pk,
+                channel_name=self.channel_name,
             )
             t = message.get("t")
             await self._send(
@@ -178,14 +199,18 @@ class RoomConsumer(AsyncWebsocketConsumer):
             )
             return
         if name == "snapshot":
+            self.writing = None
             await self._send_snapshot()
+            return
+        if name == "write":
+            await self._write(message)
             return
         assert self.access is not None and self.run_id is not None
         if not self._allowed():
             await self._error("rate", _("Too many actions at once. Wait a moment and try again."))
             return
         try:
-            await database_sync_to_async(services.command)(
+            await in_db_thread(services.command)(
                 run_id=self.run_id, actor=self.access.membership, name=name, args=message
             )
         except CommandError as error:
@@ -195,10 +220,58 @@ class RoomConsumer(AsyncWebsocketConsumer):
             logger.exception("room command %r failed", name)
             await self._error("error", _("Something went wrong. Please try again."), command=name)
 
+    async def _write(self, message: dict[str, Any]) -> None:
+        """Save the member's own page of the current step (see ``booster.room.writing``)."""
+        assert self.access is not None and self.run_id is not None
+        ref = message.get("ref")
+        if not (isinstance(ref, int) and not isinstance(ref, bool) and abs(ref) < 2**53):
+            ref = None
+        key, version, fields = message.get("key"), message.get("version"), message.get("fields")
+        if (
+            not isinstance(key, str)
+            or isinstance(version, bool)
+            or not isinstance(version, int)
+            or not 0 <= version < 2**31
+            or not isinstance(fields, dict)
+            or not all(isinstance(value, str) for value in fields.values())
+        ):
+            await self._error("invalid", _("That message could not be read."), "write", ref)
+            return
+        if not self._allowed(self.recent_writes, WRITE_RATE):
+            await self._error(
+                "rate", _("Too many saves at once. Wait a moment and try again."), "write", ref
+            )
+            return
+        try:
+            answer = await in_db_thread(self._write_sync)(key, version, fields)
+        except CommandError as error:
+            self.writing = None
+            await self._error(error.code, error.message, "write", ref)
+            return
+        except Exception:
+            self.writing = None
+            logger.exception("room write failed")
+            await self._error("error", _("Something went wrong. Please try again."), "write", ref)
+            return
+        await self._send({"type": "written", "ref": ref, "key": key, **answer})
+
+    def _write_sync(self, key: str, version: int, fields: dict[str, str]) -> dict[str, Any]:
+        assert self.access is not None and self.run_id is not None
+        target = self.writing
+        if target is None or target.key != key:
+            # A first write in this step, or a step changed without our hearing of it.
+            target = self.writing = writing.writing_target(run_id=self.run_id, access=self.access)
+        if target.key != key:
+            raise CommandError("step", _("This page is not written in the current step."))
+        return writing.write(access=self.access, target=target, fields=fields, version=version)
+
     # --- from the channel layer ---------------------------------------------------------
 
     async def room_event(self, message: dict[str, Any]) -> None:
-        await self._send(message["event"])
+        event = message["event"]
+        if STEP_KEYS.intersection(event.get("changes") or ()):
+            self.writing = None
+        await self._send(event)
 
     async def room_refresh(self, message: dict[str, Any]) -> None:
         await self._send({"type": "refresh", "what": message.get("what", "")})
@@ -211,12 +284,22 @@ class RoomConsumer(AsyncWebsocketConsumer):
     async def _send(self, data: dict[str, Any]) -> None:
         await self.send(text_data=json.dumps(data, separators=(",", ":")))
 
-    async def _error(self, code: str, message: str, command: str | None = None) -> None:
-        await self._send({"type": "error", "code": code, "message": message, "command": command})
+    async def _error(
+        self, code: str, message: str, command: str | None = None, ref: int | None = None
+    ) -> None:
+        data: dict[str, Any] = {
+            "type": "error",
+            "code": code,
+            "message": message,
+            "command": command,
+        }
+        if ref is not None:
+            data["ref"] = ref
+        await self._send(data)
 
     async def _send_snapshot(self) -> None:
         assert self.run_id is not None
-        snapshot = await database_sync_to_async(_snapshot_by_id)(self.run_id)
+        snapshot = await in_db_thread(_snapshot_by_id)(self.run_id)
         await self._send({"type": "snapshot", "snapshot": snapshot, "server_now": now_ms()})
 
 

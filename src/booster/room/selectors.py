@@ -56,17 +56,31 @@ def connected_ids(*, run_id: int) -> set[int]:
     )
 
 
-def present_ids(*, run: MeetingRun, people: list[Membership]) -> list[int]:
+def confirmed_by_facilitator(*, run_id: int) -> dict[int, bool]:
+    """Attendance the facilitator confirmed: present (True) or absent (False)."""
+    rows = Attendance.objects.filter(run_id=run_id, confirmed__isnull=False).values_list(
+        "membership_id", "confirmed"
+    )
+    return {pk: bool(confirmed) for pk, confirmed in rows}
+
+
+def present_from(
+    *, people: list[Membership], confirmed: dict[int, bool], connected: set[int]
+) -> list[int]:
     """Connected or confirmed by the facilitator, minus those confirmed absent."""
     active = {person.pk for person in people}
-    confirmed = dict(
-        Attendance.objects.filter(run_id=run.pk, confirmed__isnull=False).values_list(
-            "membership_id", "confirmed"
-        )
-    )
-    here = connected_ids(run_id=run.pk) | {pk for pk, yes in confirmed.items() if yes}
+    here = connected | {pk for pk, yes in confirmed.items() if yes}
     here -= {pk for pk, yes in confirmed.items() if yes is False}
     return sorted(here & active)
+
+
+def present_ids(*, run: MeetingRun, people: list[Membership]) -> list[int]:
+    """Connected or confirmed by the facilitator, minus those confirmed absent."""
+    return present_from(
+        people=people,
+        confirmed=confirmed_by_facilitator(run_id=run.pk),
+        connected=connected_ids(run_id=run.pk),
+    )
 
 
 def pair_history(

@@ -11,6 +11,7 @@ import functools
 import logging
 import math
 import secrets
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -18,6 +19,7 @@ from typing import Any
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,17 +28,21 @@ from booster.groups.permissions import GroupAccess
 from booster.meetings.models import Meeting
 from booster.room import agenda as agenda_mod
 from booster.room import pairs as pairs_mod
+from booster.room.dbthread import in_db_thread
 from booster.room.errors import CommandError
 from booster.room.models import Attendance, MeetingRun, PairPhase, RoomPresence
 from booster.room.permissions import can_drive, can_take_over
 from booster.room.selectors import (
+    confirmed_by_facilitator,
+    connected_ids,
     expected_count,
     pair_history,
     people_of,
+    present_from,
     present_ids,
     run_pack,
 )
-from booster.room.snapshot import snapshot_of
+from booster.room.snapshot import snapshot_keys, snapshot_of
 
 logger = logging.getLogger(__name__)
 
@@ -654,12 +660,12 @@ def command(
         run.version += 1
         run.updated_at = timezone.now()
         run.save()
-        snapshot = snapshot_of(run, people=people)
         event = {
             "type": "event",
             "name": name,
             "version": run.version,
-            "changes": {key: snapshot[key] for key in sorted(changed)},
+            # Only what changed is computed (add_time needs no presence or agenda fit).
+            "changes": snapshot_keys(run, sorted(changed), people=people),
         }
         _publish_on_commit(run.pk, event)
     return [event]
@@ -696,7 +702,23 @@ def _presence_event(
 def presence_join(
     *, run_id: int, membership: Membership, channel_name: str
 ) -> dict[str, Any] | None:
-    def change(run: MeetingRun) -> None:
+    return presence_join_snapshot(
+        run_id=run_id, membership=membership, channel_name=channel_name, snapshot=False
+    )[0]
+
+
+def presence_join_snapshot(
+    *, run_id: int, membership: Membership, channel_name: str, snapshot: bool = True
+) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """A socket arrives: (the presence event, if who is here changed; the room's snapshot
+    as of this arrival, for the new socket). Who is here is read once: the arrival only
+    adds the newcomer to the connected."""
+    with transaction.atomic():
+        run = _locked(run_id)
+        people = people_of(group_id=run.meeting.group_id)
+        confirmed = confirmed_by_facilitator(run_id=run.pk)
+        connected = connected_ids(run_id=run.pk)
+        before = present_from(people=people, confirmed=confirmed, connected=connected)
         now = timezone.now()
         RoomPresence.objects.update_or_create(
             channel_name=channel_name,
@@ -709,13 +731,35 @@ def presence_join(
             Attendance.objects.filter(pk=attendance.pk).update(
                 last_seen=now, first_seen=attendance.first_seen or now
             )
-
-    return _presence_event(run_id, "presence", change)
+        after = present_from(
+            people=people, confirmed=confirmed, connected=connected | {membership.pk}
+        )
+        event = None
+        if before != after:
+            run.version += 1
+            run.updated_at = now
+            run.save(update_fields=["version", "updated_at"])
+            event = {
+                "type": "event",
+                "name": "presence",
+                "version": run.version,
+                "changes": {"present": after},
+            }
+            _publish_on_commit(run.pk, event)
+        state = snapshot_of(run, people=people, present=after) if snapshot else None
+    return event, state
 
 
 def presence_leave(*, run_id: int, channel_name: str) -> dict[str, Any] | None:
+    presence_forget(channel_name=channel_name)
+
     def change(run: MeetingRun) -> None:
-        RoomPresence.objects.filter(channel_name=channel_name).delete()
+        # The last sighting is the leave (heartbeats are written only every 30 s or so).
+        gone = RoomPresence.objects.filter(channel_name=channel_name)
+        Attendance.objects.filter(
+            Exists(gone.filter(run_id=OuterRef("run_id"), membership_id=OuterRef("membership_id")))
+        ).update(last_seen=timezone.now())
+        gone.delete()
 
     return _presence_event(run_id, "presence", change)
 
@@ -730,6 +774,55 @@ def presence_heartbeat(*, channel_name: str) -> None:
             Attendance.objects.filter(
                 run_id=presence["run_id"], membership_id=presence["membership_id"]
             ).update(last_seen=now)
+
+
+# Heartbeats are not written one by one: each process notes which of its sockets pinged and
+# writes them all in one go at most every SEEN_FLUSH_SECONDS, when a heartbeat finds the
+# last write that old. A socket pings every 25 s, so a live connection's seen_at is never
+# older than about 25 + 30 s, well inside PRESENCE_STALE_SECONDS (75 s).
+SEEN_FLUSH_SECONDS = 30.0
+_seen_pending: dict[str, tuple[int, int]] = {}
+_seen_flushed_at: list[float] = [-SEEN_FLUSH_SECONDS]
+
+
+async def presence_seen(*, run_id: int, membership_id: int, channel_name: str) -> None:
+    """A socket's heartbeat: noted in this process, written with the others when due."""
+    _seen_pending[channel_name] = (run_id, membership_id)
+    now = time.monotonic()
+    if now - _seen_flushed_at[0] < SEEN_FLUSH_SECONDS:
+        return
+    _seen_flushed_at[0] = now
+    pending = dict(_seen_pending)
+    _seen_pending.clear()
+    try:
+        await in_db_thread(presence_flush)(channel_names=list(pending))
+    except Exception:  # the next flush writes them again; presence goes stale only after 75 s
+        logger.exception("could not write the room's heartbeats")
+        for name, seen in pending.items():
+            _seen_pending.setdefault(name, seen)
+
+
+def presence_forget(*, channel_name: str) -> None:
+    """A socket has gone: its heartbeat no longer needs writing."""
+    _seen_pending.pop(channel_name, None)
+
+
+def presence_flush(*, channel_names: list[str]) -> int:
+    """Write the heartbeats of these sockets: their presence and their attendance's last
+    sighting are now. Two statements per chunk of sockets, whatever their rooms."""
+    now = timezone.now()
+    written = 0
+    for start in range(0, len(channel_names), 500):
+        chunk = channel_names[start : start + 500]
+        with transaction.atomic():
+            written += RoomPresence.objects.filter(channel_name__in=chunk).update(seen_at=now)
+            sockets = RoomPresence.objects.filter(
+                channel_name__in=chunk,
+                run_id=OuterRef("run_id"),
+                membership_id=OuterRef("membership_id"),
+            )
+            Attendance.objects.filter(Exists(sockets)).update(last_seen=now)
+    return written
 
 
 def membership_gone(*, membership_id: int) -> None:

@@ -54,6 +54,7 @@ from booster.room.errors import CommandError
 from booster.room.models import MeetingRun
 from booster.room.selectors import room_access
 from booster.room.snapshot import snapshot_of
+from booster.room.writing import slot_key
 
 # What the command form may ask for; "snapshot" and "ping" only make sense on a socket.
 FORM_COMMANDS = frozenset(
@@ -543,6 +544,7 @@ def _editor_markup(
         "presentation_fields": PRESENTATION_FIELDS,
         "picture_id": f"room-{scope}-picture",
         "scope": scope,
+        "room_key": slot_key(slot),
         **pictures_for(sheet, content),
     }
     markup = render_to_string("room/_writing.html", context, request=request)

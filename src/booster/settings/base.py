@@ -98,6 +98,14 @@ def database_config(url: str) -> dict[str, object]:
         # thread, and a connection kept per thread is never reused — they pile up until
         # PostgreSQL refuses new clients (measured with bench/room.py).
         config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=0))
+        # Instead, a pool per process (psycopg-pool): each request or socket's database
+        # work borrows a connection and gives it back, so a process holds at most
+        # max_size connections however many threads it runs. DATABASE_POOL_SIZE=0: none.
+        pool_size = env_int("DATABASE_POOL_SIZE", 10)
+        if pool_size > 0:
+            options = dict(config.get("OPTIONS") or {})  # type: ignore[call-overload]
+            options["pool"] = {"min_size": 1, "max_size": pool_size, "timeout": 20}
+            config["OPTIONS"] = options
         return config
     # A SQLite file named by DATABASE_URL (a restored copy, say) needs the same options.
     return {
@@ -139,6 +147,9 @@ if REDIS_URL:
                         # A restarted Redis leaves each process's pooled connections dead:
                         # retry a command once on a fresh connection.
                         "retry_on_error": [RedisConnectionError],
+                        # redis-py's pool refuses (MaxConnectionsError) past 100 connections
+                        # by default; a room of sockets closing at once needs more.
+                        "max_connections": env_int("REDIS_MAX_CONNECTIONS", 500),
                     }
                 ],
                 "prefix": env_str("REDIS_PREFIX", "booster"),
@@ -235,6 +246,13 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Booster <booster@localhost>"
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The public address of this installation, for links in e-mails and calendar files.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+
+# --- Privacy notice ---------------------------------------------------------------------
+# Who runs this installation and answers for the data (the privacy page shows them);
+# an organisation's own controller details are added for its groups' members.
+BOOSTER_CONTROLLER_NAME = env_str("BOOSTER_CONTROLLER_NAME")
+BOOSTER_CONTROLLER_EMAIL = env_str("BOOSTER_CONTROLLER_EMAIL")
+BOOSTER_CONTROLLER_ADDRESS = env_str("BOOSTER_CONTROLLER_ADDRESS")
 
 # --- Background tasks -----------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -15,6 +15,7 @@ from booster.groups import selectors, services
 from booster.groups.forms import GroupCreateForm, GroupDetailsForm, GroupStateForm, MySettingsForm
 from booster.groups.permissions import require_open_group, require_steward
 from booster.groups.views._helpers import access_for, add_errors, request_user
+from booster.lifecycle import selectors as lifecycle_selectors
 from booster.meetings import selectors as meetings_selectors
 from booster.notebook import selectors as notebook_selectors
 from booster.planning import selectors as planning_selectors
@@ -77,6 +78,7 @@ def create(request: HttpRequest) -> HttpResponse:
 def home(request: HttpRequest, group_id: int) -> HttpResponse:
     access = access_for(request, group_id)
     sections = [
+        ("lifecycle/_home_section.html", lifecycle_selectors.home_section(access=access)),
         ("meetings/_home_section.html", meetings_selectors.home_section(access=access)),
         ("planning/_home_section.html", planning_selectors.home_section(access=access)),
         ("board/_home_section.html", board_selectors.home_section(access=access)),

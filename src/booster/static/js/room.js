@@ -16,6 +16,9 @@ const POLL_WHILE_OFFLINE_MS = 15_000;
 const TOOL_REFRESH_MS = 20_000;
 const AGENDA_DEBOUNCE_MS = 250;
 const ONE_MINUTE_MS = 60_000;
+// A save sent over the socket and not answered in this long counts as failed (notebook.js
+// then says so and tries again).
+const WRITE_TIMEOUT_MS = 15_000;
 // A socket that has said nothing for this long (not even a pong) is treated as dead:
 // a laptop waking from sleep often holds one that will never speak again.
 const SILENT_SOCKET_MS = 2 * PING_EVERY_MS + 10_000;
@@ -130,6 +133,8 @@ class Room {
     this.finished = false;
     this.drawnKeys = {};
     this.announced = { key: "", minute: false, end: false };
+    this.writeRef = 0;
+    this.writes = new Map();
 
     try {
       this.snapshot = JSON.parse(root.dataset.roomSnapshot || "null");
@@ -139,6 +144,10 @@ class Room {
     root.removeAttribute("data-room-snapshot");
 
     root.addEventListener("submit", (event) => this.submitted(event));
+    // The notebook editors in the steps save over this socket while it is open.
+    for (const form of root.querySelectorAll("form[data-room-writing][data-room-key]")) {
+      form.roomWrite = (body) => this.write(form, body);
+    }
     this.setUpSound();
     this.setUpCopy();
     this.agendaStale = false;
@@ -200,6 +209,7 @@ class Room {
     socket.addEventListener("close", (event) => {
       if (this.socket !== socket) return;
       this.socket = null;
+      this.abandonWrites();
       window.clearInterval(this.pingTimer);
       this.root.dataset.roomConnected = "false";
       if (FINAL_CLOSE_CODES.has(event.code)) {
@@ -311,6 +321,7 @@ class Room {
   drop() {
     const socket = this.socket;
     this.socket = null;
+    this.abandonWrites();
     window.clearInterval(this.pingTimer);
     this.root.dataset.roomConnected = "false";
     if (socket) socket.close();
@@ -342,7 +353,16 @@ class Room {
         this.clock.sample(message.t, message.server_now);
         this.tick();
         break;
+      case "written":
+        this.written(message.ref, message);
+        break;
       case "error":
+        // A refused save goes again over HTTP, where the notebook's own answer tells why
+        // (in the editor's status line, not in the room's error box).
+        if (message.command === "write") {
+          this.written(message.ref, null);
+          break;
+        }
         this.showError(message.message || this.text("failed"));
         break;
       case "refresh":
@@ -374,6 +394,48 @@ class Room {
     const before = this.snapshot;
     this.snapshot = snapshot;
     this.draw(before, false, null);
+  }
+
+  // --- writing ----------------------------------------------------------------------------
+
+  /** Save a notebook editor's form over the socket: a promise of the answer (the HTTP
+   *  autosave's fields and its status), or of null when it should go over HTTP instead. */
+  write(form, body) {
+    const key = form.dataset.roomKey;
+    if (!key || !this.socket || this.socket.readyState !== WebSocket.OPEN || this.silent()) {
+      return Promise.resolve(null);
+    }
+    const fields = {};
+    for (const [name, value] of body.entries()) {
+      if (typeof value !== "string" || ["csrfmiddlewaretoken", "action", "version"].includes(name)) continue;
+      fields[name] = value;
+    }
+    const version = Number.parseInt(String(body.get("version") || "0"), 10) || 0;
+    this.writeRef += 1;
+    const ref = this.writeRef;
+    return new Promise((resolve) => {
+      const timer = window.setTimeout(() => finish({ status: 0 }), WRITE_TIMEOUT_MS);
+      const finish = (answer) => {
+        window.clearTimeout(timer);
+        this.writes.delete(ref);
+        resolve(answer);
+      };
+      this.writes.set(ref, finish);
+      if (!this.send({ type: "write", ref, key, version, fields })) finish(null);
+    });
+  }
+
+  /** The answer to a save; false when no save of this page waits for it. */
+  written(ref, answer) {
+    const finish = this.writes.get(ref);
+    if (!finish) return false;
+    finish(answer);
+    return true;
+  }
+
+  /** The socket went down: saves in flight failed (notebook.js retries them). */
+  abandonWrites() {
+    for (const finish of [...this.writes.values()]) finish({ status: 0 });
   }
 
   // --- commands ---------------------------------------------------------------------------
