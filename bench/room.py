@@ -683,6 +683,9 @@ def uvicorn_argv(port: int) -> list[str]:
         "warning",
         "--lifespan",
         "off",
+        # As ``booster serve`` runs it (src/booster/cli.py).
+        "--ws-per-message-deflate",
+        "false",
     ]
 
 

@@ -130,6 +130,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
             forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
             log_level=os.environ.get("UVICORN_LOG_LEVEL", "info"),
             lifespan="off",
+            # No permessage-deflate: the room's messages are small, and compressing each
+            # frame cost more server CPU than anything else a socket's message does, and a
+            # compressor's memory per socket (docs/performance.md).
+            ws_per_message_deflate=False,
         )
     finally:
         if worker is not None and worker.poll() is None:

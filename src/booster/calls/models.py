@@ -30,13 +30,14 @@ COUNTRY_TIME_ZONES: dict[str, str] = {
 
 
 class Weekday(models.TextChoices):
-    MONDAY = "mon", _("Monday")
-    TUESDAY = "tue", _("Tuesday")
-    WEDNESDAY = "wed", _("Wednesday")
-    THURSDAY = "thu", _("Thursday")
-    FRIDAY = "fri", _("Friday")
-    SATURDAY = "sat", _("Saturday")
-    SUNDAY = "sun", _("Sunday")
+    # With a context of their own: Django's date formats use the bare names, in lower case.
+    MONDAY = "mon", pgettext_lazy("weekday", "Monday")
+    TUESDAY = "tue", pgettext_lazy("weekday", "Tuesday")
+    WEDNESDAY = "wed", pgettext_lazy("weekday", "Wednesday")
+    THURSDAY = "thu", pgettext_lazy("weekday", "Thursday")
+    FRIDAY = "fri", pgettext_lazy("weekday", "Friday")
+    SATURDAY = "sat", pgettext_lazy("weekday", "Saturday")
+    SUNDAY = "sun", pgettext_lazy("weekday", "Sunday")
 
 
 class DayPart(models.TextChoices):

@@ -15,6 +15,8 @@ import time
 from collections import deque
 from typing import Any
 
+from channels.consumer import get_handler_name
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.http import Http404
 from django.utils import translation
@@ -152,6 +154,20 @@ class RoomConsumer(AsyncWebsocketConsumer):
             run_id=self.run_id, channel_name=self.channel_name
         )
 
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """Channels' dispatch without its ``close_old_connections`` hop to the database
+        thread before every message (every frame received and every event fanned out):
+        the room's database work runs through ``in_db_thread``, which looks after the
+        connections itself, and the hop closed that thread's SQLite connection each time."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
+    async def websocket_disconnect(self, message: dict[str, Any]) -> None:
+        await self.disconnect(message["code"])
+        raise StopConsumer()
+
     # --- from the browser ---------------------------------------------------------------
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
@@ -210,7 +226,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
             await self._error("rate", _("Too many actions at once. Wait a moment and try again."))
             return
         try:
-            await in_db_thread(services.command)(
+            await _command(
                 run_id=self.run_id, actor=self.access.membership, name=name, args=message
             )
         except CommandError as error:
@@ -243,7 +259,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
             )
             return
         try:
-            answer = await in_db_thread(self._write_sync)(key, version, fields)
+            answer = await self._write_sync(key, version, fields)
         except CommandError as error:
             self.writing = None
             await self._error(error.code, error.message, "write", ref)
@@ -255,6 +271,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
             return
         await self._send({"type": "written", "ref": ref, "key": key, **answer})
 
+    @in_db_thread
     def _write_sync(self, key: str, version: int, fields: dict[str, str]) -> dict[str, Any]:
         assert self.access is not None and self.run_id is not None
         target = self.writing
@@ -268,10 +285,10 @@ class RoomConsumer(AsyncWebsocketConsumer):
     # --- from the channel layer ---------------------------------------------------------
 
     async def room_event(self, message: dict[str, Any]) -> None:
-        event = message["event"]
-        if STEP_KEYS.intersection(event.get("changes") or ()):
+        # Encoded once for the whole room (``services.event_message``).
+        if STEP_KEYS.intersection(message.get("changes") or ()):
             self.writing = None
-        await self._send(event)
+        await self.send(text_data=message["text"])
 
     async def room_refresh(self, message: dict[str, Any]) -> None:
         await self._send({"type": "refresh", "what": message.get("what", "")})
@@ -301,6 +318,12 @@ class RoomConsumer(AsyncWebsocketConsumer):
         assert self.run_id is not None
         snapshot = await in_db_thread(_snapshot_by_id)(self.run_id)
         await self._send({"type": "snapshot", "snapshot": snapshot, "server_now": now_ms()})
+
+
+# Wrapped once, not for every message (asgiref's wrapper is not free to build).
+@in_db_thread
+def _command(**kwargs: Any) -> Any:
+    return services.command(**kwargs)
 
 
 def _snapshot_by_id(run_id: int) -> dict[str, Any]:

@@ -8,6 +8,7 @@ channel group. A refused command changes nothing and raises ``CommandError``.
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import math
 import secrets
@@ -70,8 +71,20 @@ def _publish(run_id: int, message: dict[str, Any]) -> None:
         logger.exception("room broadcast failed for run %s", run_id)
 
 
+def event_message(event: dict[str, Any]) -> dict[str, Any]:
+    """The channel-layer message that carries an event to every socket of the room: the
+    event encoded once (each socket sends the text as it is, instead of every socket
+    encoding it again, and the layer copies or serialises a string instead of the whole
+    event), with the names of the keys it changed beside it."""
+    return {
+        "type": "room.event",
+        "text": json.dumps(event, separators=(",", ":")),
+        "changes": list(event.get("changes") or ()),
+    }
+
+
 def _publish_on_commit(run_id: int, event: dict[str, Any]) -> None:
-    transaction.on_commit(lambda: _publish(run_id, {"type": "room.event", "event": event}))
+    transaction.on_commit(lambda: _publish(run_id, event_message(event)))
 
 
 # --- the run --------------------------------------------------------------------------

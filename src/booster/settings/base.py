@@ -164,7 +164,7 @@ if REDIS_URL:
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "booster.room.layers.InMemoryChannelLayer"}}
     CACHES = {
         "default": {
             # Rate limits need a cache that every process shares; without Redis that is
