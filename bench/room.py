@@ -1246,8 +1246,8 @@ def main() -> int:
     )
     parser.add_argument("--configs", default=",".join(CONFIGS))
     parser.add_argument("--meetings", default=",".join(str(m) for m in LEVELS))
-    parser.add_argument("--window", type=float, default=20.0, help="seconds measured per M")
-    parser.add_argument("--baseline-window", type=float, default=12.0)
+    parser.add_argument("--window", type=float, default=12.0, help="seconds measured per M")
+    parser.add_argument("--baseline-window", type=float, default=8.0)
     parser.add_argument(
         "--warmup",
         type=float,
