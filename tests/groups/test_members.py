@@ -27,7 +27,9 @@ def _full_group_with_waiting(world: World, *people: Any) -> list[WaitingListEntr
     while world.group.memberships.members().count() < 10:
         MembershipFactory(group=world.group)
     return [
-        services.waiting_list_join(group=world.group, user=person, display_name=f"Waiting person {n}")
+        services.waiting_list_join(
+            group=world.group, user=person, display_name=f"Waiting person {n}"
+        )
         for n, person in enumerate(people)
     ]
 
