@@ -188,3 +188,31 @@ def assert_focus_visible(page: Page) -> None:
     assert style["style"] != "none" and style["width"] >= 2, (
         f"no visible focus indicator on {where}: {style}"
     )
+
+
+def logged_in_page(new_context: Any, user: Any, viewport: dict[str, int], base_url: str) -> Page:
+    """A page in a new browser context that carries ``user``'s session (no login form)."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    context: BrowserContext = new_context(viewport=viewport)
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": base_url,
+            }
+        ]
+    )
+    return context.new_page()
+
+
+def check_page(page: Page, *, phone: bool = False) -> None:
+    """The page has loaded, axe finds nothing serious, and on a phone nothing scrolls sideways."""
+    page.wait_for_load_state()
+    assert_accessible(page)
+    if phone:
+        assert_no_horizontal_scroll(page)

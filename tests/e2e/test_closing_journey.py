@@ -9,48 +9,22 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.utils import timezone
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import expect
 
-from booster.accounts.models import User
 from booster.feedback.models import FeedbackReceipt, FeedbackResponse
 from booster.groups.models import Group
 from booster.programme.schema import Pack
 from tests.e2e.conftest import (
     DESKTOP,
     PHONE,
-    assert_accessible,
     assert_focus_visible,
-    assert_no_horizontal_scroll,
+    check_page,
+    logged_in_page,
     tab_to,
 )
 from tests.factories import GroupFactory, MeetingFactory, MembershipFactory
 from tests.notebook.helpers import consent, write
-
-
-def _logged_in(new_context: Any, user: User, viewport: dict[str, int], base_url: str) -> Page:
-    client = Client()
-    client.force_login(user)
-    context: BrowserContext = new_context(viewport=viewport)
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": base_url,
-            }
-        ]
-    )
-    return context.new_page()
-
-
-def _check(page: Page, *, phone: bool) -> None:
-    page.wait_for_load_state()
-    assert_accessible(page)
-    if phone:
-        assert_no_horizontal_scroll(page)
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
@@ -85,14 +59,14 @@ def test_closing_journey(
     )
 
     # 1. Mika finds the look back on the group's home and chooses what to share.
-    page = _logged_in(new_context, mika.user, viewport, live_server.url)
+    page = logged_in_page(new_context, mika.user, viewport, live_server.url)
     page.goto(f"/en/groups/{group.pk}/")
     page.get_by_role("link", name="Open the look back").click()
     expect(page.get_by_role("heading", level=1, name="Looking back together")).to_be_visible()
-    _check(page, phone=phone)
+    check_page(page, phone=phone)
     page.get_by_role("link", name="Choose what I share from my evaluation").click()
     expect(page.get_by_role("heading", level=1, name="Share from my evaluation")).to_be_visible()
-    _check(page, phone=phone)
+    check_page(page, phone=phone)
     # Keyboard only: the first answer with my name, the second without, the fourth with.
     tab_to(page, "#id_answer-0_0", max_steps=80)
     assert_focus_visible(page)
@@ -109,10 +83,10 @@ def test_closing_journey(
     page.keyboard.press("Enter")
     expect(page.get_by_text("Shared with the group.")).to_be_visible()
     expect(page.get_by_text("We listened to each other.")).to_be_visible()
-    _check(page, phone=phone)
+    check_page(page, phone=phone)
 
     # 2. Sanna reads the look back and the gratitude wall.
-    other = _logged_in(new_context, sanna.user, viewport, live_server.url)
+    other = logged_in_page(new_context, sanna.user, viewport, live_server.url)
     other.goto(f"/en/groups/{group.pk}/closing/")
     good = other.get_by_role("region", name="What was good?")
     expect(good.get_by_text("We listened to each other.")).to_be_visible()
@@ -125,13 +99,13 @@ def test_closing_journey(
     expect(wall.get_by_text("Thank you all, I will miss Tuesdays.")).to_be_visible()
     expect(other.get_by_text("I am not alone with this.")).to_have_count(0)
     expect(other.get_by_role("heading", name="Thank you", exact=True)).to_be_visible()
-    _check(other, phone=phone)
+    check_page(other, phone=phone)
 
     # 3. Sanna gives the feedback, keyboard only.
     other.get_by_role("link", name="Give feedback or skip it").click()
     expect(other.get_by_role("heading", level=1, name="Feedback on the programme")).to_be_visible()
     expect(other.get_by_text("It is not a health measure")).to_be_visible()
-    _check(other, phone=phone)
+    check_page(other, phone=phone)
     tab_to(other, "#id_information_0", max_steps=80)
     assert_focus_visible(other)
     other.keyboard.press("Space")
@@ -152,7 +126,7 @@ def test_closing_journey(
     other.keyboard.press("Enter")
     expect(other.get_by_text("Thank you for your feedback.")).to_be_visible()
     expect(other.get_by_text("You have already answered (or skipped)")).to_be_visible()
-    _check(other, phone=phone)
+    check_page(other, phone=phone)
     answer = FeedbackResponse.objects.get()
     assert (answer.information, answer.safe, answer.recommend) == (4, 5, "yes")
     assert answer.hope is None

@@ -14,50 +14,24 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.db import transaction
-from django.test import Client
 from django.utils import timezone
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import expect
 
-from booster.accounts.models import User
 from booster.feedback.services import feedback_submit
 from booster.groups.models import Group
 from booster.programme.schema import Pack
 from tests.e2e.conftest import (
     DESKTOP,
     PHONE,
-    assert_accessible,
-    assert_no_horizontal_scroll,
+    check_page,
+    logged_in_page,
     tab_to,
 )
 from tests.factories import GroupFactory, MembershipFactory
 from tests.feedback.factories import coordinator_create, organisation_create
 
 ANSWERS = {"information": 5, "hope": 4, "growth": 4, "not_alone": 5, "safe": 5, "recommend": "yes"}
-
-
-def _logged_in(new_context: Any, user: User, viewport: dict[str, int], base_url: str) -> Page:
-    client = Client()
-    client.force_login(user)
-    context: BrowserContext = new_context(viewport=viewport)
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": base_url,
-            }
-        ]
-    )
-    return context.new_page()
-
-
-def _check(page: Page, *, phone: bool = False) -> None:
-    page.wait_for_load_state()
-    assert_accessible(page)
-    if phone:
-        assert_no_horizontal_scroll(page)
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
@@ -79,7 +53,7 @@ def test_feedback_appears_on_the_dashboard_only_once_five_have_answered(
             feedback_submit(membership=member, answers=ANSWERS)
 
     dashboard_url = f"/en/organisations/{organisation.slug}/dashboard/"
-    coordinator_page = _logged_in(new_context, coordinator, viewport, live_server.url)
+    coordinator_page = logged_in_page(new_context, coordinator, viewport, live_server.url)
     coordinator_page.goto(dashboard_url)
     expect(coordinator_page.get_by_role("heading", level=1)).to_have_text("Dashboard")
     main = coordinator_page.get_by_role("main")
@@ -88,10 +62,10 @@ def test_feedback_appears_on_the_dashboard_only_once_five_have_answered(
     )
     expect(main).to_contain_text("No feedback is shown yet")
     expect(main.get_by_role("table", name=re.compile("Answers to each statement"))).to_have_count(0)
-    _check(coordinator_page, phone=phone)
+    check_page(coordinator_page, phone=phone)
 
     # The fifth member answers at the closing meeting, in their own browser.
-    member_page = _logged_in(new_context, members[4].user, viewport, live_server.url)
+    member_page = logged_in_page(new_context, members[4].user, viewport, live_server.url)
     member_page.goto(f"/en/groups/{group.pk}/closing/feedback/")
     form = member_page.get_by_role("main")
     form.get_by_role("group", name="I got information and tips.").get_by_label(
@@ -110,7 +84,7 @@ def test_feedback_appears_on_the_dashboard_only_once_five_have_answered(
     row = table.get_by_role("row", name=re.compile("I got information and tips"))
     expect(row.get_by_role("cell")).to_have_text(["0", "0", "0", "0", "5", "100 %"])
     expect(main.locator("svg.dash-bar")).to_have_count(6)
-    _check(coordinator_page, phone=phone)
+    check_page(coordinator_page, phone=phone)
 
     if not phone:
         # The exports work from the keyboard alone.

@@ -11,45 +11,20 @@ import re
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.test import Client
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import Page, expect
 
-from booster.accounts.models import User
 from booster.programme.schema import Pack
 from tests.e2e.conftest import (
     DESKTOP,
     PHONE,
     assert_accessible,
-    assert_no_horizontal_scroll,
+    check_page,
+    logged_in_page,
     tab_to,
 )
 from tests.factories import GroupFactory, MembershipFactory
 
 SAVED = re.compile(r"Saved at")
-
-
-def _logged_in(new_context: Any, user: User, viewport: dict[str, int], base_url: str) -> Page:
-    client = Client()
-    client.force_login(user)
-    context: BrowserContext = new_context(viewport=viewport)
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": base_url,
-            }
-        ]
-    )
-    return context.new_page()
-
-
-def _check(page: Page, *, phone: bool) -> None:
-    page.wait_for_load_state()
-    assert_accessible(page)
-    if phone:
-        assert_no_horizontal_scroll(page)
 
 
 def _wait_saved(page: Page) -> None:
@@ -66,27 +41,27 @@ def test_notebook_journey(
     sanna = MembershipFactory(group=group, user__display_name="Sanna")
     base = f"/en/groups/{group.pk}/notebook/"
 
-    page = _logged_in(new_context, mika.user, viewport, live_server.url)
+    page = logged_in_page(new_context, mika.user, viewport, live_server.url)
 
     # 1. Consent first.
     page.goto(base)
     expect(page).to_have_url(re.compile(r"/notebook/consent/$"))
     expect(page.get_by_role("heading", level=1, name="Your private notebook")).to_be_visible()
     expect(page.get_by_role("heading", name="Who can see it")).to_be_visible()
-    _check(page, phone=phone)
+    check_page(page, phone=phone)
     page.get_by_role("button", name="Start my notebook").click()
     expect(page.get_by_text("Tick the box to agree")).to_be_visible()
     page.get_by_label("I have read this and I want to keep a private notebook").check()
     page.get_by_role("button", name="Start my notebook").click()
     expect(page).to_have_url(re.compile(r"/notebook/$"))
     expect(page.get_by_role("heading", level=1, name="My notebook")).to_be_visible()
-    _check(page, phone=phone)
+    check_page(page, phone=phone)
 
     # 2. Resources and demands: the scales tilt with the weights, saved as one types.
     page.get_by_role("link", name="Weighing resources and demands").click()
     scales = page.locator("svg.nb-scales")
     expect(scales).to_have_attribute("data-tilt", "even")
-    _check(page, phone=phone)
+    check_page(page, phone=phone)
     resources = page.locator('[data-notebook-list="resources"]')
     demands = page.locator('[data-notebook-list="demands"]')
     resources.get_by_label("What it is").fill("Meaningful work")
@@ -110,7 +85,7 @@ def test_notebook_journey(
     page.reload()
     expect(page.locator('input[value="Grant writing"]')).to_be_visible()
     expect(page.locator("svg.nb-scales")).to_have_attribute("data-tilt", "demands")
-    _check(page, phone=phone)
+    check_page(page, phone=phone)
 
     # 3. The network map, built with the keyboard alone.
     page.goto(base)
@@ -152,30 +127,30 @@ def test_notebook_journey(
             r"3 people and organisations: 2 in the inner circle, 0 in the outer circle, 1 I want"
         )
     )
-    _check(page, phone=phone)
+    check_page(page, phone=phone)
 
     # 4. Share it with the group.
     page.get_by_role("link", name="Share a copy with the group").click()
     expect(page.get_by_role("heading", name="What the group will see")).to_be_visible()
-    _check(page, phone=phone)
+    check_page(page, phone=phone)
     page.get_by_role("button", name="Share it").click()
     expect(page).to_have_url(re.compile(r"/notebook/shared/$"))
     expect(page.get_by_role("heading", name="Network map: Mika")).to_be_visible()
-    _check(page, phone=phone)
+    check_page(page, phone=phone)
 
     # 5. Another member leaves an idea on it.
-    other = _logged_in(new_context, sanna.user, viewport, live_server.url)
+    other = logged_in_page(new_context, sanna.user, viewport, live_server.url)
     other.goto(f"{base}shared/")
     the_map = other.get_by_role("article", name="Network map: Mika")
     expect(the_map.locator("svg.nb-map")).to_have_attribute("data-nodes", "3")
-    _check(other, phone=phone)
+    check_page(other, phone=phone)
     the_map.get_by_label("An idea, a symbol or an emoji for Mika").fill("🎭 the theatre fair")
     the_map.get_by_role("button", name="Give the idea").click()
     expect(
         other.get_by_role("status").filter(has_text="Your idea is beside the map of Mika")
     ).to_be_visible()
     expect(other.get_by_text("🎭 the theatre fair")).to_be_visible()
-    _check(other, phone=phone)
+    check_page(other, phone=phone)
 
     # The owner sees it beside their own page.
     page.goto(base)
@@ -209,7 +184,7 @@ def test_a_failed_save_retries_and_a_conflict_keeps_the_typed_text(
     group = GroupFactory(name="Lantern group")
     mika = MembershipFactory(group=group, user__display_name="Mika")
     services.consent_give(access=access_of(mika))
-    page = _logged_in(new_context, mika.user, DESKTOP, live_server.url)
+    page = logged_in_page(new_context, mika.user, DESKTOP, live_server.url)
     page.goto(f"/en/groups/{group.pk}/notebook/tasks/work_ability/recovery_task/")
     answer = page.get_by_label("What was your day like when you felt well recovered?")
 
