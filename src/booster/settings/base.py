@@ -92,11 +92,15 @@ TEMPLATES = [
 SQLITE_PATH = VAR_DIR / "booster.sqlite3"
 
 
+# Threads that run HTTP requests, per server process (booster.core.http): each runs one
+# request at a time, from the request_started signal to the response's first byte.
+HTTP_THREADS = env_int("BOOSTER_HTTP_THREADS", 8)
+
+
 def database_config(url: str) -> dict[str, object]:
     if url and not url.startswith("sqlite:"):
-        # No persistent connections: under ASGI each request's sync code runs in a fresh
-        # thread, and a connection kept per thread is never reused — they pile up until
-        # PostgreSQL refuses new clients (measured with bench/room.py).
+        # No persistent connections: the room's socket threads and the task worker would
+        # each keep one, and Django's pool (below) cannot be combined with them.
         config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=0))
         # Instead, a pool per process (psycopg-pool): each request or socket's database
         # work borrows a connection and gives it back, so a process holds at most
@@ -111,6 +115,11 @@ def database_config(url: str) -> dict[str, object]:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": dj_database_url.parse(url)["NAME"] if url else SQLITE_PATH,
+        # Keep each thread's connection between requests: opening the file and running
+        # the PRAGMAs below cost about 1 ms a request. The HTTP threads live as long as
+        # the process (booster.core.http); a connection that failed is closed anyway.
+        "CONN_MAX_AGE": 600,
+        "CONN_HEALTH_CHECKS": True,
         "OPTIONS": {
             # IMMEDIATE transactions and a busy timeout keep the server and the task
             # worker from failing with "database is locked"; WAL lets readers run
