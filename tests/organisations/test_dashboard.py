@@ -4,10 +4,11 @@ however many groups there are."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -20,6 +21,7 @@ from booster.feedback.services import feedback_release_due
 from booster.groups.models import Group
 from booster.meetings.models import Meeting
 from booster.organisations.models import Organisation
+from booster.organisations.reports import TOTALS_SECONDS, group_totals_forget
 from booster.room.models import Attendance, MeetingRun
 from tests.factories import GroupFactory, MeetingFactory, MembershipFactory, UserFactory
 from tests.feedback.factories import (
@@ -158,6 +160,8 @@ def test_the_page_costs_the_same_queries_with_two_groups_or_eight(
     url = _url("dashboard:index", organisation)
 
     def count() -> int:
+        # The totals counted afresh (not from the minute's cache): the dearest request.
+        group_totals_forget(organisation_id=organisation.pk)
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url).status_code == 200
         return len(queries)
@@ -183,6 +187,77 @@ def test_the_page_costs_the_same_queries_with_two_groups_or_eight(
     assert count() == with_two
     url = _url("dashboard:index", organisation, "?page=2")
     assert count() == with_two
+    # Within the minute the totals come from the cache: one query fewer.
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    assert len(queries) == with_two - 1
+
+
+def _totals_shown(client: Client, organisation: Organisation) -> Any:
+    return client.get(_url("dashboard:index", organisation)).context["totals"]
+
+
+def test_members_and_meetings_are_counted_again_after_a_minute(
+    organisation: Organisation, coordinator: User
+) -> None:
+    client = _client(coordinator)
+    group = _group_with_history(organisation, "Harbour group")
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        first = _totals_shown(client, organisation)
+        assert (first.members, first.meetings_held) == (4, 2)
+        MembershipFactory(group=group)
+        _held_meeting(group, 4, came=2)
+        # Still the figures counted a moment ago, and the page says when that was.
+        again = _totals_shown(client, organisation)
+        assert (again.members, again.meetings_held) == (4, 2)
+        assert again.counted_at == first.counted_at
+        traveller.shift(timedelta(seconds=TOTALS_SECONDS + 1))
+        later = _totals_shown(client, organisation)
+    assert (later.members, later.meetings_held) == (5, 3)
+    assert later.counted_at > first.counted_at
+
+
+def test_a_group_created_closed_moved_or_deleted_is_counted_at_once(
+    organisation: Organisation, coordinator: User
+) -> None:
+    client = _client(coordinator)
+    other = organisation_create("Southern Union")
+    other_coordinator = coordinator_create(other, display_name="Coordinator Otto")
+    other_client = _client(other_coordinator)
+    group = GroupFactory(organisation=organisation, name="Harbour group", state="running")
+    totals = _totals_shown(client, organisation)
+    assert (totals.running, totals.closed) == (1, 0)
+    assert _totals_shown(other_client, other).groups == 0
+
+    GroupFactory(organisation=organisation, name="Forming group")
+    assert _totals_shown(client, organisation).forming == 1
+
+    group.state = Group.State.CLOSED
+    group.closed_at = timezone.now()
+    group.save(update_fields=["state", "closed_at"])
+    totals = _totals_shown(client, organisation)
+    assert (totals.running, totals.closed) == (0, 1)
+
+    moved = Group.objects.get(pk=group.pk)
+    moved.organisation = other
+    moved.save(update_fields=["organisation"])
+    assert _totals_shown(client, organisation).closed == 0
+    assert _totals_shown(other_client, other).closed == 1
+
+    moved.delete()
+    assert _totals_shown(other_client, other).groups == 0
+
+
+def test_the_page_says_when_the_totals_were_counted_in_the_readers_time_zone(
+    organisation: Organisation, coordinator: User
+) -> None:
+    coordinator.time_zone = "Europe/Helsinki"
+    coordinator.save(update_fields=["time_zone"])
+    GroupFactory(organisation=organisation, name="Harbour group", state="running")
+    counted = datetime(2026, 11, 29, 8, 5, tzinfo=UTC)
+    with time_machine.travel(counted, tick=False):
+        html = _client(coordinator).get(_url("dashboard:index", organisation)).content.decode()
+    assert "Counted Nov. 29, 2026, 10:05 a.m." in html  # 08:05 UTC in Helsinki
 
 
 def _many_groups(organisation: Organisation, number: int) -> None:

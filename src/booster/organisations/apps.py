@@ -12,6 +12,8 @@ class OrganisationsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        from booster.organisations import signals
         from booster.organisations.nav import on_login
 
         user_logged_in.connect(on_login, dispatch_uid="organisations.nav.on_login")
+        signals.connect()
