@@ -21,8 +21,9 @@ organisation dashboard is measured with the coordinators' sessions when ``dashbo
 resolves, else ``page=org_dashboard skipped=not-built`` is printed. At the largest size,
 before the pages, N idle room sockets are opened and the server's resident memory measured
 before and after: ``memory_per_socket_kb=…``. Last, on stderr, each page against the
-targets of issue 8 (one client's p95 ≤ 50 ms at the largest size; server CPU per request
-at most 20 % above the smallest size's).
+targets of issue 8 at the largest size: p95 ≤ 50 ms with the 20 clients and for one client
+alone, and the server's CPU per request at most 20 % above the smallest size's (for the
+dashboard also above the first size whose organisations fill its page of 50 groups).
 
 Progress goes to stderr (lines starting with ``#``), results to stdout. Bounded: about
 3–4 minutes with the defaults. Usage: ``make bench`` or
@@ -45,6 +46,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from pages_data import ORGANISATIONS
 from websockets.asyncio.client import ClientConnection, connect
 
 # The room bench's HTTP client, server process and core pinning.
@@ -81,6 +83,8 @@ REQUEST_TIMEOUT = 10.0
 # Targets of issue 8, reported (never asserted) at the end.
 TARGET_P95_MS = 50.0
 TARGET_GROWTH = 0.20
+# The dashboard's page size (booster.organisations.reports.GROUPS_PER_PAGE).
+GROUPS_PER_PAGE = 50
 
 
 class Window:
@@ -227,11 +231,11 @@ def build_data(size: int, env: dict[str, str], out: Path) -> dict[str, Any]:
 
 async def run_size(
     size: int, args: argparse.Namespace, env: dict[str, str], var_dir: Path, cores: Cores
-) -> dict[str, tuple[float, float]]:
+) -> dict[str, tuple[float, float, float]]:
     data = build_data(size, env, var_dir / "people.json")
     port = free_port()
     server = Server(uvicorn_argv(port), env, var_dir / f"server-{size}.log", cores)
-    found: dict[str, tuple[float, float]] = {}  # page: (solo p95, server CPU ms)
+    found: dict[str, tuple[float, float, float]] = {}  # page: (p95, solo p95, server CPU ms)
     try:
         await wait_ready(port, REFERENCE, server)
         reference, seconds = await measure(
@@ -272,7 +276,7 @@ async def run_size(
             )
             errors = sum(window.errors.values()) + sum(solo.errors.values())
             p95 = percentile(window.latencies, 0.95)
-            found[page] = (percentile(solo.latencies, 0.95), cpu_ms)
+            found[page] = (p95, percentile(solo.latencies, 0.95), cpu_ms)
             print(
                 f"page={page} groups={data['groups']} "
                 f"p50_ms={fmt(percentile(window.latencies, 0.5))} p95_ms={fmt(p95)} "
@@ -286,6 +290,47 @@ async def run_size(
     finally:
         server.stop()
     return found
+
+
+def _meets(ok: bool) -> str:
+    return "meets" if ok else "MISSES"
+
+
+def target_lines(results: dict[int, dict[str, tuple[float, float, float]]]) -> list[str]:
+    """Each page against issue 8's targets, at the largest size measured.
+
+    p95 ≤ 50 ms is reported twice: under the 20 clients that never pause (the strict
+    reading) and for one client alone (the page's own latency). The growth target compares
+    the server's CPU per request with the smallest size; for the dashboard also with the
+    first size at which every organisation fills its page of 50 groups (its cost is bounded
+    by that page, and the 10-group database shows 2 or 3 rows).
+    """
+    sizes = sorted(results)
+    small, large = sizes[0], sizes[-1]
+    lines = []
+    for page in PAGES:
+        if page not in results[small] or page not in results[large]:
+            continue
+        p95, solo, cpu_high = results[large][page]
+        bases = [small]
+        if page == "org_dashboard":
+            full = [size for size in sizes if size // ORGANISATIONS >= GROUPS_PER_PAGE]
+            if full and full[0] not in (small, large):
+                bases.append(full[0])
+        growths = []
+        for base in bases:
+            cpu_low = results[base][page][2]
+            growth = cpu_high / cpu_low - 1 if cpu_low else math.nan
+            growths.append(
+                f"server CPU {cpu_low:.1f} → {cpu_high:.1f} ms per request from {base} groups, "
+                f"{growth:+.0%} ({_meets(growth <= TARGET_GROWTH)} ≤ +{TARGET_GROWTH:.0%})"
+            )
+        lines.append(
+            f"target {page} at {large} groups: p95 {fmt(p95)} ms with {CLIENTS} clients "
+            f"({_meets(p95 <= TARGET_P95_MS)} ≤ {TARGET_P95_MS:.0f} ms), {fmt(solo)} ms for "
+            f"one client alone ({_meets(solo <= TARGET_P95_MS)}); " + "; ".join(growths)
+        )
+    return lines
 
 
 async def main_async(args: argparse.Namespace) -> int:
@@ -302,23 +347,11 @@ async def main_async(args: argparse.Namespace) -> int:
     shutil.rmtree(var_dir, ignore_errors=True)
     var_dir.mkdir(parents=True)
     env = server_env("sqlite-1proc", var_dir)
-    results: dict[int, dict[str, tuple[float, float]]] = {}
+    results: dict[int, dict[str, tuple[float, float, float]]] = {}
     for size in args.sizes:
         results[size] = await run_size(size, args, env, var_dir, cores)
-    small, large = min(args.sizes), max(args.sizes)
-    for page in PAGES:
-        if page not in results[small] or page not in results[large]:
-            continue
-        solo, cpu_high = results[large][page]
-        _solo_small, cpu_low = results[small][page]
-        growth = cpu_high / cpu_low - 1 if cpu_low else math.nan
-        log(
-            f"target {page}: one client's p95 {fmt(solo)} ms at {large} groups "
-            f"({'meets' if solo <= TARGET_P95_MS else 'MISSES'} ≤ {TARGET_P95_MS:.0f} ms); "
-            f"server CPU {cpu_low:.1f} → {cpu_high:.1f} ms per request from {small} groups, "
-            f"{growth:+.0%} ({'meets' if growth <= TARGET_GROWTH else 'MISSES'} "
-            f"≤ +{TARGET_GROWTH:.0%})"
-        )
+    for line in target_lines(results):
+        log(line)
     log(f"page bench took {time.monotonic() - began:.0f} s")
     return 0
 

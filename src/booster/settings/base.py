@@ -94,7 +94,7 @@ SQLITE_PATH = VAR_DIR / "booster.sqlite3"
 
 # Threads that run HTTP requests, per server process (booster.core.http): each runs one
 # request at a time, from the request_started signal to the response's first byte.
-HTTP_THREADS = env_int("BOOSTER_HTTP_THREADS", 8)
+HTTP_THREADS = env_int("BOOSTER_HTTP_THREADS", 4)
 
 
 def database_config(url: str) -> dict[str, object]:
