@@ -340,6 +340,23 @@ def test_the_page_links_keep_the_state_filter(
     assert 'href="?state=running&amp;page=2" rel="next"' in html
 
 
+def test_choosing_which_answers_keeps_the_state_filter(
+    organisation: Organisation, coordinator: User
+) -> None:
+    group = GroupFactory(organisation=organisation, state="closed")
+    for _ in range(2):
+        for _ in range(5):
+            answer_create(group)
+        feedback_release_due(organisation=organisation)
+    client = _client(coordinator)
+    html = client.get(_url("dashboard:index", organisation, "?state=closed")).content.decode()
+    scope_form = html[html.index('<label for="dash-scope">') - 400 : html.index("dash-scope")]
+    assert '<input type="hidden" name="state" value="closed">' in scope_form
+    # With no state chosen there is nothing to keep.
+    html = client.get(_url("dashboard:index", organisation)).content.decode()
+    assert 'name="state" value=' not in html
+
+
 # --- feedback ---------------------------------------------------------------------------
 
 
