@@ -216,6 +216,12 @@ def build(groups_wanted: int) -> dict[str, Any]:
                 m=m,
             )
     _reset_sequences(m)
+    if connection.vendor == "postgresql":
+        # A live installation's autovacuum keeps the planner's statistics; right after a
+        # bulk load they are missing, and PostgreSQL then plans lookups by a member or a
+        # group as scans of whole tables (36-49 ms instead of under 1 ms at 10,000 groups).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     return _people(groups_wanted)
 
 

@@ -22,6 +22,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -240,6 +241,31 @@ def test_the_restore_drill_reads_back_every_group_member_and_notebook_entry(
     restored_text = json.dumps(drill.after, ensure_ascii=False)
     for marker in drill.markers:
         assert marker in restored_text
+
+
+def test_a_restored_postgresql_database_has_its_planner_statistics(drill: Drill) -> None:
+    if drill.databases.postgresql:
+        import psycopg
+
+        with psycopg.connect(drill.target) as connection:
+            not_analysed = connection.execute(
+                "SELECT relname FROM pg_stat_user_tables "
+                "WHERE last_analyze IS NULL AND last_autoanalyze IS NULL AND n_live_tup > 0"
+            ).fetchall()
+            analysed = connection.execute(
+                "SELECT count(*) FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL"
+            ).fetchone()
+        assert not_analysed == []
+        assert analysed is not None and analysed[0] > 0
+    else:
+        # SQLite: the file is copied as it was, statistics included (the source has none:
+        # SQLite's planner then prefers the indexes, which is what these lookups need).
+        path = drill.target.removeprefix("sqlite:///")
+        with closing(sqlite3.connect(path)) as connection:
+            stats = connection.execute(
+                "SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'"
+            ).fetchall()
+        assert stats == []
 
 
 def test_a_backup_of_an_older_version_is_migrated_on_restore(drill: Drill) -> None:

@@ -222,7 +222,15 @@ def database_restore(*, source: Path, using: str = DEFAULT_DB_ALIAS) -> RestoreR
             ],
             using=using,
         )
-    return database_migrate(using=using)
+    result = database_migrate(using=using)
+    if vendor == "postgresql":
+        # pg_restore brings the rows but not the planner's statistics, and autovacuum may
+        # take its time: until then PostgreSQL guesses at table sizes, and a lookup by a
+        # member or a group can turn into a scan of a whole table (seen in bench/pages.py:
+        # 36-49 ms instead of under 1 ms at 10,000 groups).
+        with connections[using].cursor() as cursor:
+            cursor.execute("ANALYZE")
+    return result
 
 
 def _sqlite_restore(source: Path, using: str) -> None:
