@@ -17,20 +17,21 @@ pool of threads (``BOOSTER_HTTP_THREADS``). The threads live as long as the proc
 a threaded WSGI server, so a SQLite connection can be kept between requests
 (``CONN_MAX_AGE``) and a PostgreSQL one goes back to the pool at the end of each request.
 
-Each call runs in a fresh copy of the event loop's context, so state that Django keeps in
-context variables (the active language, the time zone, the URLconf) never carries from
-one request to the next in the same thread.
+Each call runs in a copy of its request's context (``sync_to_async`` with the pool as its
+executor), so state that Django keeps in context variables (the active language, the time
+zone, the URLconf) never carries from one request to the next in the same thread, and
+``async_to_sync`` inside a view runs on the server's event loop.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextvars
 from collections.abc import AsyncIterator, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from tempfile import SpooledTemporaryFile
 from typing import Any, cast
 
+from asgiref.sync import sync_to_async
 from django.core import signals
 from django.core.exceptions import RequestAborted
 from django.core.handlers import base
@@ -86,9 +87,10 @@ class OneHopHandler(ASGIHandler):
             yield part
 
     async def in_thread(self, func: Any, *args: Any) -> Any:
-        context = contextvars.copy_context()
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.executor, context.run, func, *args)
+        # asgiref's own hop (not a bare run_in_executor): the thread then knows the
+        # server's event loop, so async_to_sync in a view (the room's broadcasts) runs
+        # there, as the in-memory channel layer needs, instead of in a loop of its own.
+        return await sync_to_async(func, thread_sensitive=False, executor=self.executor)(*args)
 
     def respond(self, scope: Scope, body_file: SpooledTemporaryFile[bytes]) -> HttpResponseBase:
         """Everything between the request's body and its response's first byte."""
