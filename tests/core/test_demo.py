@@ -143,6 +143,10 @@ def test_demo_data_includes_the_closed_group_tranan_with_a_look_back_and_release
     html = response.content.decode()
     assert 'class="dash-respondents"' in html and "5" in html
     assert "Tranan" in html and "Ljuslyktan" in html
+    # Who came: all six at the first and the last meeting, five at the four between.
+    tranan = next(row for row in response.context["groups"] if row.name == "Tranan")
+    assert (tranan.meetings_held, tranan.attended) == (6, 32)
+    assert tranan.attendance_per_meeting == 5.3
 
 
 def test_the_demo_group_ljuslyktan_stays_in_the_middle_of_planning_in_the_organisation() -> None:

@@ -22,6 +22,7 @@ from booster.notebook import selectors as notebook_selectors
 from booster.notebook import services as notebook_services
 from booster.organisations.models import Organisation
 from booster.planning.services import theme_plan_record
+from booster.room.models import Attendance, MeetingRun
 
 DEMO_CLOSED_GROUP_NAME = "Tranan"
 DEMO_CLOSED_CONVENER = "Henrik"
@@ -144,11 +145,13 @@ def closed_group_demo_create(*, people: Mapping[str, User], organisation: Organi
 
 def _meetings_held(group: Group) -> None:
     """Move the six meetings into the past, a fortnight apart, the last two days ago, and
-    mark them held (as the meeting room does when a meeting ends), with the group's history
+    mark them held (as the meeting room does when a meeting ends) with who was there —
+    everyone but one member at each of the middle meetings — and the group's history
     starting before the first of them."""
     count = len(DEMO_THEMES)
     last_day = (timezone.localtime(timezone.now()) - timedelta(days=2)).date()
     meetings = list(Meeting.objects.filter(group=group).order_by("number"))
+    members = list(group.memberships.active().order_by("seat", "pk"))
     for meeting in meetings:
         day = last_day - timedelta(days=DEMO_DAYS_BETWEEN * (count - meeting.number))
         starts_at = group_services.opening_starts_at(
@@ -156,6 +159,20 @@ def _meetings_held(group: Group) -> None:
         )
         Meeting.objects.filter(pk=meeting.pk).update(
             starts_at=starts_at, state=Meeting.State.HELD, updated_at=timezone.now()
+        )
+        run = MeetingRun.objects.create(meeting=meeting, state=MeetingRun.State.ENDED)
+        middle = 1 < meeting.number < count
+        away = members[meeting.number % len(members)] if middle and members else None
+        Attendance.objects.bulk_create(
+            Attendance(
+                run=run,
+                membership=membership,
+                first_seen=starts_at + timedelta(minutes=index % 4),
+                last_seen=starts_at + timedelta(minutes=meeting.duration_minutes),
+                confirmed=True,
+            )
+            for index, membership in enumerate(members)
+            if membership != away
         )
     began = timezone.now() - timedelta(days=DEMO_DAYS_BETWEEN * count + 7)
     Group.objects.filter(pk=group.pk).update(created_at=began)
