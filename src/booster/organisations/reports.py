@@ -18,6 +18,7 @@ from django.utils.formats import date_format
 from django.utils.functional import Promise, cached_property
 from django.utils.translation import gettext as _
 
+from booster.accounts.models import Language
 from booster.feedback.models import STATEMENTS, Agreement, Recommend
 from booster.feedback.selectors import (
     AGREEING,
@@ -29,7 +30,7 @@ from booster.feedback.selectors import (
     may_show,
     released_batches,
 )
-from booster.groups.models import Group, Membership
+from booster.groups.models import Group, MeetingForm, Membership
 from booster.meetings.models import Meeting
 from booster.organisations.models import Organisation
 from booster.room.models import Attendance
@@ -239,8 +240,8 @@ def organisation_groups(
     # The labels looked up once per page, not once per row (get_FOO_display rebuilds
     # its dictionary of choices on every call).
     states, languages, forms = (
-        {value: str(label) for value, label in Group._meta.get_field(name).flatchoices}
-        for name in ("state", "language", "form")
+        {value: str(label) for value, label in choices}
+        for choices in (Group.State.choices, Language.choices, MeetingForm.choices)
     )
     rows = [
         GroupRow(
