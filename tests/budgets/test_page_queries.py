@@ -67,6 +67,7 @@ CONVENER_BUDGETS = {
     "groups:settings": 3,
 }
 DASHBOARD_BUDGET = 8
+MY_GROUPS_BUDGET = 4
 
 
 def _meeting(group: Group, number: int) -> Meeting:
@@ -167,6 +168,32 @@ def test_group_pages_do_not_grow(budget_world: World, page: str, persona: str) -
     assert large == small, f"{page}: {small} queries with a small world, {large} with a large one"
     budget = BUDGETS.get(page) or CONVENER_BUDGETS[page]
     assert large <= budget, f"{page}: {large} queries, budget {budget}"
+
+
+def test_my_groups_costs_the_same_with_one_group_or_five(budget_world: World) -> None:
+    world = budget_world
+    person = world.member.user
+    client = Client()
+    client.force_login(person)
+    url = reverse("groups:mine")
+
+    def get() -> None:
+        assert client.get(url).status_code == 200
+
+    get()
+    one = count(get)
+    names = []
+    for index in range(4):
+        other = GroupFactory(pack_version=world.group.pack_version, name=f"Mine {index}")
+        MembershipFactory(group=other, user=person)
+        _meeting(other, 1)
+        names.append(other.name)
+    grow(world, 3)
+    five = count(get)
+    html = client.get(url).content.decode()
+    assert all(name in html for name in [*names, world.group.name])
+    assert five == one, f"my groups: {one} queries with one group, {five} with five"
+    assert five <= MY_GROUPS_BUDGET, f"my groups: {five} queries, budget {MY_GROUPS_BUDGET}"
 
 
 def test_the_organisation_dashboard_does_not_grow(budget_world: World) -> None:
