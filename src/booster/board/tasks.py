@@ -6,9 +6,10 @@ import zoneinfo
 from datetime import datetime, time, timedelta
 
 from django.utils import timezone
-from django_tasks import TaskResultStatus, task
+from django_tasks import task
 
 from booster.board.services import board_digests_send
+from booster.core.tasks import schedule_once
 
 # Digests go out in the morning, Finnish time, the programme's home.
 DIGEST_TIME = time(7, 0)
@@ -26,28 +27,10 @@ def next_digest_time(*, now: datetime) -> datetime:
     return candidate
 
 
-def _digest_already_scheduled() -> bool:
-    """Whether the database queue already holds a digest run waiting its turn (so cron runs,
-    manual runs and the scheduled run itself never pile up copies)."""
-    from django_tasks_db.backend import DatabaseBackend
-    from django_tasks_db.models import DBTaskResult
-
-    if not isinstance(board_digest_send.get_backend(), DatabaseBackend):
-        return False
-    return DBTaskResult.objects.filter(
-        task_path=board_digest_send.module_path,
-        status=TaskResultStatus.READY,
-    ).exists()
-
-
 def board_digest_schedule(*, now: datetime | None = None) -> datetime | None:
     """Queue the next daily run. Only on a backend that can wait (the database queue):
     the immediate backend of the tests would run it at once, again and again."""
-    if not board_digest_send.get_backend().supports_defer or _digest_already_scheduled():
-        return None
-    run_after = next_digest_time(now=now or timezone.now())
-    board_digest_send.using(run_after=run_after).enqueue()
-    return run_after
+    return schedule_once(board_digest_send, next_digest_time(now=now or timezone.now()))
 
 
 @task()

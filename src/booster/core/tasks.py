@@ -17,6 +17,7 @@ import logging
 import os
 import socket
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.core.management import call_command
 from django.db import transaction
@@ -116,3 +117,25 @@ def worker_run(*, interval: float = 1) -> None:
     """What ``booster worker`` runs: put back the tasks of dead workers, then work."""
     tasks_requeue_abandoned()
     call_command("db_worker", "--worker-id", worker_id_new(), "--interval", str(interval))
+
+
+def schedule_once(task: Any, run_after: datetime) -> datetime | None:
+    """Queue ``task`` to run at ``run_after``, once: the daily and hourly tasks schedule
+    their own next run, and a cron line, a manual run and the run itself must never pile up
+    copies. Only on a backend that can wait (the database queue): the immediate backend of
+    the tests would run it at once, again and again. Returns when it will run, or None."""
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    backend = task.get_backend()
+    if not backend.supports_defer:
+        return None
+    if (
+        isinstance(backend, DatabaseBackend)
+        and DBTaskResult.objects.filter(
+            task_path=task.module_path, status=TaskResultStatus.READY
+        ).exists()
+    ):
+        return None
+    task.using(run_after=run_after).enqueue()
+    return run_after

@@ -6,8 +6,9 @@ import zoneinfo
 from datetime import datetime, time, timedelta
 
 from django.utils import timezone
-from django_tasks import TaskResultStatus, task
+from django_tasks import task
 
+from booster.core.tasks import schedule_once
 from booster.feedback.services import feedback_releases_due
 
 RELEASE_TIME = time(3, 30)
@@ -25,25 +26,10 @@ def next_release_time(*, now: datetime) -> datetime:
     return candidate
 
 
-def _already_scheduled() -> bool:
-    from django_tasks_db.backend import DatabaseBackend
-    from django_tasks_db.models import DBTaskResult
-
-    if not isinstance(feedback_release_send.get_backend(), DatabaseBackend):
-        return False
-    return DBTaskResult.objects.filter(
-        task_path=feedback_release_send.module_path, status=TaskResultStatus.READY
-    ).exists()
-
-
 def feedback_release_schedule(*, now: datetime | None = None) -> datetime | None:
     """Queue the next daily sweep, on a backend that can wait (the database queue) and
     only when none is waiting already."""
-    if not feedback_release_send.get_backend().supports_defer or _already_scheduled():
-        return None
-    run_after = next_release_time(now=now or timezone.now())
-    feedback_release_send.using(run_after=run_after).enqueue()
-    return run_after
+    return schedule_once(feedback_release_send, next_release_time(now=now or timezone.now()))
 
 
 @task()
