@@ -20,7 +20,7 @@ from booster.core.email import email_send, site_url_in
 from booster.core.models import audit_log
 from booster.core.ratelimit import RateLimitExceededError, rate_limit_take
 from booster.groups.models import Group, Invite, MeetingForm, Membership
-from booster.groups.services import GroupDetails, _apply_details, membership_make_convener
+from booster.groups.services import GroupDetails, group_details_apply, membership_make_convener
 from booster.meetings.models import Meeting
 from booster.organisations.models import Organisation
 from booster.programme.selectors import pack_for_version, pack_version_current
@@ -476,7 +476,7 @@ def _group_make(*, actor: User, call: Call, draft: DraftGroup) -> Group:
         organisation_id=call.organisation_id,
         created_at=timezone.now(),
     )
-    _apply_details(
+    group_details_apply(
         group,
         GroupDetails(
             name=draft.name,

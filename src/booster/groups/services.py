@@ -111,7 +111,9 @@ def opening_starts_at(*, day: date, at: time, time_zone: str) -> datetime:
     return aware
 
 
-def _apply_details(group: Group, details: GroupDetails) -> None:
+def group_details_apply(group: Group, details: GroupDetails) -> None:
+    """Set a group's details from the form (unsaved): the rules every way of making or
+    changing a group shares — never hybrid, the name's spaces tidied."""
     if details.form not in MeetingForm.values:
         raise ValidationError(
             {
@@ -170,7 +172,7 @@ def group_create(
     if twin is not None:
         return twin  # the same form sent twice
     group = Group(pack_version=version, created_by=user, created_at=now)
-    _apply_details(group, details)
+    group_details_apply(group, details)
     group.save()
     membership = Membership(
         group=group,
@@ -213,7 +215,7 @@ def group_create(
 def group_update(*, actor: User, group: Group, details: GroupDetails) -> Group:
     """A steward changes the group's details."""
     group = Group.objects.select_for_update().get(pk=group.pk)
-    _apply_details(group, details)
+    group_details_apply(group, details)
     group.save()
     audit_log(
         actor=actor,
