@@ -112,8 +112,9 @@ def opening_starts_at(*, day: date, at: time, time_zone: str) -> datetime:
 
 
 def group_details_apply(group: Group, details: GroupDetails) -> None:
-    """Set a group's details from the form (unsaved): the rules every way of making or
-    changing a group shares — never hybrid, the name's spaces tidied."""
+    """Set a group's details (without saving) and check them as every way of making or
+    changing a group must: never hybrid, a place for face-to-face groups and a link for
+    remote ones, the model's own validation. Raises ValidationError."""
     if details.form not in MeetingForm.values:
         raise ValidationError(
             {
