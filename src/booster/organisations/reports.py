@@ -6,7 +6,7 @@ anonymous). Never a word written inside a group.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.cache import cache
@@ -107,6 +107,7 @@ def _count(queryset: QuerySet[Any, Any], by: str) -> Coalesce:
 # created, closed, moved or deleted forgets them at once (organisations/signals.py), so the
 # groups counted by state, which also page the list, are current.
 TOTALS_SECONDS = 60
+TOTALS_MAX_AGE = timedelta(seconds=TOTALS_SECONDS)
 
 
 def _totals_key(organisation_id: int) -> str:
@@ -123,7 +124,9 @@ def group_totals(*, organisation: Organisation) -> GroupTotals:
     counted by one aggregate query however many groups there are."""
     key = _totals_key(organisation.pk)
     figures = cache.get(key)
-    if figures is None:
+    # The age is checked here too, not left to the cache's own expiry: Redis expires keys
+    # by its own clock, and the figures must be a minute old at most by ours.
+    if figures is None or timezone.now() - figures["counted_at"] >= TOTALS_MAX_AGE:
         figures = _count_totals(organisation)
         cache.set(key, figures, TOTALS_SECONDS)
     return GroupTotals(**figures)
