@@ -62,6 +62,30 @@ urlpatterns = [
 ]
 
 
+def http_scope(
+    path: str,
+    *,
+    method: str = "GET",
+    query: str = "",
+    headers: list[tuple[bytes, bytes]] | None = None,
+) -> dict[str, Any]:
+    """What an ASGI server passes for one HTTP request to ``path``."""
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": query.encode(),
+        "root_path": "",
+        "headers": [(b"host", b"testserver"), *(headers or [])],
+        "client": ("127.0.0.1", 40000),
+        "server": ("127.0.0.1", 8000),
+    }
+
+
 def call(
     app: Any,
     url: str,
@@ -73,20 +97,7 @@ def call(
 ) -> tuple[int, dict[bytes, list[bytes]], bytes]:
     """One request through ``app``; the response's status, headers and body."""
     path_part, _, query = url.partition("?")
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": method,
-        "scheme": "http",
-        "path": path_part,
-        "raw_path": path_part.encode(),
-        "query_string": query.encode(),
-        "root_path": "",
-        "headers": [(b"host", b"testserver"), *(headers or [])],
-        "client": ("127.0.0.1", 40000),
-        "server": ("127.0.0.1", 8000),
-    }
+    scope = http_scope(path_part, method=method, query=query, headers=headers)
     size = max(1, -(-len(body) // chunks))
     parts = [body[i : i + size] for i in range(0, len(body), size)] or [b""]
     incoming = [
@@ -223,16 +234,7 @@ def test_async_to_sync_in_a_view_runs_on_the_servers_event_loop(
         async def send(message: dict[str, Any]) -> None:
             sent.append(message)
 
-        scope = {
-            "type": "http",
-            "method": "GET",
-            "path": "/test-loop/",
-            "raw_path": b"/test-loop/",
-            "query_string": b"",
-            "root_path": "",
-            "headers": [(b"host", b"testserver")],
-        }
-        await handler(scope, receive, send)
+        await handler(http_scope("/test-loop/"), receive, send)
         seen.append(int(sent[-1]["body"]))
         seen.append(id(asyncio.get_running_loop()))
 
@@ -301,16 +303,7 @@ def test_a_client_gone_before_its_body_ends_gets_nothing(handler: OneHopHandler)
     async def send(message: dict[str, Any]) -> None:
         sent.append(message)
 
-    scope = {
-        "type": "http",
-        "method": "POST",
-        "path": "/test-echo/",
-        "raw_path": b"/test-echo/",
-        "query_string": b"",
-        "root_path": "",
-        "headers": [(b"host", b"testserver")],
-    }
-    asyncio.run(handler(scope, receive, send))
+    asyncio.run(handler(http_scope("/test-echo/", method="POST"), receive, send))
     assert sent == []
 
 

@@ -10,30 +10,15 @@ in tests/core/test_http_handler.py); here the whole way is checked through a rea
 from __future__ import annotations
 
 import asyncio
-import json
-import os
 import re
-import subprocess
-import sys
 import urllib.error
 import urllib.parse
 import urllib.request
-import uuid
 from collections.abc import Iterator
 
 import pytest
-from cryptography.fernet import Fernet
 
-from tests.room.test_processes import (
-    BIN,
-    ROOT,
-    Cluster,
-    database_url,
-    free_port,
-    maintenance_url,
-    next_message,
-    open_socket,
-)
+from tests.room.test_processes import Cluster, next_message, open_socket, running_cluster
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -43,49 +28,8 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
-    tmp = tmp_path_factory.mktemp("one-process")
-    database, drop = database_url(tmp)
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"REDIS_URL", "REDIS_PREFIX", "DJANGO_SETTINGS_MODULE"}
-    }
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "booster.settings.dev",
-            "DATABASE_URL": database,
-            "SECRET_KEY": "one process " + uuid.uuid4().hex,
-            "BOOSTER_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-            "BOOSTER_VAR_DIR": str(tmp),
-            "DEBUG": "false",
-            "PYTHONPATH": str(ROOT),
-        }
-    )
-    subprocess.run(
-        [str(BIN / "booster"), "setup", "--no-demo"], cwd=ROOT, env=env, check=True, timeout=300
-    )
-    made = subprocess.run(
-        [sys.executable, "-m", "tests.room.procs_data"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    data = json.loads(made.stdout.decode().strip().splitlines()[-1])
-    cluster = Cluster(env=env, ports=[free_port()], data=data)
-    try:
-        cluster.start(cluster.ports[0])
-        yield cluster
-    finally:
-        cluster.stop()
-        if drop:
-            import psycopg
-
-            with psycopg.connect(
-                maintenance_url(os.environ["DATABASE_URL"]), autocommit=True
-            ) as connection:
-                connection.execute(f'DROP DATABASE IF EXISTS "{drop}" WITH (FORCE)')
+    with running_cluster(tmp_path_factory.mktemp("one-process"), servers=1, redis=None) as one:
+        yield one
 
 
 def post_command(server: Cluster, name: str) -> int:

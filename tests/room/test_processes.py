@@ -24,6 +24,7 @@ import urllib.parse
 import urllib.request
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -120,23 +121,30 @@ class Cluster:
         return f"/ws/room/{self.data['meeting']}/"
 
 
-@pytest.fixture(scope="module")
-def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
-    tmp = tmp_path_factory.mktemp("procs")
-    url = redis_url()
+@contextmanager
+def running_cluster(tmp: Path, *, servers: int, redis: str | None) -> Iterator[Cluster]:
+    """``servers`` uvicorn processes on a fresh database with the rooms' people in it, on
+    one Redis, or (``redis`` None) each on its own in-memory channel layer, as `make run`."""
     database, drop = database_url(tmp)
     env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "booster.settings.dev",
-        "DATABASE_URL": database,
-        "REDIS_URL": url,
-        "REDIS_PREFIX": f"booster-test-{uuid.uuid4().hex[:8]}",
-        "SECRET_KEY": "two processes " + uuid.uuid4().hex,
-        "BOOSTER_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-        "BOOSTER_VAR_DIR": str(tmp),
-        "DEBUG": "false",
-        "PYTHONPATH": str(ROOT),
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"REDIS_URL", "REDIS_PREFIX", "DJANGO_SETTINGS_MODULE"}
     }
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "booster.settings.dev",
+            "DATABASE_URL": database,
+            "SECRET_KEY": "room processes " + uuid.uuid4().hex,
+            "BOOSTER_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+            "BOOSTER_VAR_DIR": str(tmp),
+            "DEBUG": "false",
+            "PYTHONPATH": str(ROOT),
+        }
+    )
+    if redis is not None:
+        env["REDIS_URL"] = redis
+        env["REDIS_PREFIX"] = f"booster-test-{uuid.uuid4().hex[:8]}"
     subprocess.run(
         [str(BIN / "booster"), "setup", "--no-demo"], cwd=ROOT, env=env, check=True, timeout=300
     )
@@ -149,7 +157,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
         timeout=120,
     )
     data = json.loads(made.stdout.decode().strip().splitlines()[-1])
-    cluster = Cluster(env=env, ports=[free_port(), free_port()], data=data)
+    cluster = Cluster(env=env, ports=[free_port() for _ in range(servers)], data=data)
     try:
         for port in cluster.ports:
             cluster.start(port)
@@ -163,6 +171,13 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
                 maintenance_url(os.environ["DATABASE_URL"]), autocommit=True
             ) as connection:
                 connection.execute(f'DROP DATABASE IF EXISTS "{drop}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+    url = redis_url()
+    with running_cluster(tmp_path_factory.mktemp("procs"), servers=2, redis=url) as running:
+        yield running
 
 
 async def open_socket(cluster: Cluster, port: int, session: str) -> Any:
