@@ -14,10 +14,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.conf import settings
 from django.core import mail
-from django.test import Client
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import Page, expect
 
 from booster import cli
 from booster.accounts.models import User
@@ -27,6 +25,7 @@ from tests.e2e.conftest import (
     assert_accessible,
     assert_focus_visible,
     assert_no_horizontal_scroll,
+    logged_in_page,
     tab_to,
 )
 from tests.factories import DEFAULT_PASSWORD, UserFactory
@@ -149,19 +148,7 @@ def test_operator_creates_coordinator_accepts_edits_settings_and_reads_the_audit
     assert Organisation.objects.get(slug=SLUG).retention_days == 200
 
     # A 320-px phone: every page of the organisation without sideways scrolling.
-    client = Client()
-    client.force_login(cora)
-    context: BrowserContext = new_context(viewport=PHONE)
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    phone = context.new_page()
+    phone = logged_in_page(new_context, cora, PHONE, live_server.url)
     phone_seen: set[str] = set()
     for part in ("", "settings/", "coordinators/", "audit/"):
         phone.goto(f"/en/organisations/{SLUG}/{part}")

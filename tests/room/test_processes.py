@@ -31,7 +31,6 @@ from typing import Any
 
 import pytest
 import redis
-from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -126,25 +125,17 @@ def running_cluster(tmp: Path, *, servers: int, redis: str | None) -> Iterator[C
     """``servers`` uvicorn processes on a fresh database with the rooms' people in it, on
     one Redis, or (``redis`` None) each on its own in-memory channel layer, as `make run`."""
     database, drop = database_url(tmp)
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"REDIS_URL", "REDIS_PREFIX", "DJANGO_SETTINGS_MODULE"}
-    }
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "booster.settings.dev",
-            "DATABASE_URL": database,
-            "SECRET_KEY": "room processes " + uuid.uuid4().hex,
-            "BOOSTER_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-            "BOOSTER_VAR_DIR": str(tmp),
-            "DEBUG": "false",
-            "PYTHONPATH": str(ROOT),
-        }
+    # tests.faults.procs builds on this module: imported here, not at the top.
+
+    # tests.faults.procs builds on this module: imported here, not at the top.
+    from tests.faults.procs import process_env
+
+    redis_env = (
+        {"REDIS_URL": redis, "REDIS_PREFIX": f"booster-test-{uuid.uuid4().hex[:8]}"}
+        if redis is not None
+        else {}
     )
-    if redis is not None:
-        env["REDIS_URL"] = redis
-        env["REDIS_PREFIX"] = f"booster-test-{uuid.uuid4().hex[:8]}"
+    env = process_env(tmp, database, **redis_env)
     subprocess.run(
         [str(BIN / "booster"), "setup", "--no-demo"], cwd=ROOT, env=env, check=True, timeout=300
     )
